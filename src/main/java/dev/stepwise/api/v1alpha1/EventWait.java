@@ -1,0 +1,19 @@
+package dev.stepwise.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The event a waitForEvent step waits for. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EventWait {
+
+    @JsonPropertyDescription("Name of the event, as delivered to the Run.")
+    @Required
+    public String name;
+
+    @JsonPropertyDescription("How long to wait before the step fails, a Go-style duration. Default: forever.")
+    @Pattern(Durations.PATTERN)
+    public String timeout;
+}

@@ -1,0 +1,21 @@
+package dev.stepwise.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+
+/** A git repository cloned by an init container into /workspace, the step's working directory. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Repository {
+
+    @JsonPropertyDescription("Clone URL (https).")
+    @Required
+    public String url;
+
+    @JsonPropertyDescription("Branch, tag or commit to check out. Default: the remote's default branch.")
+    public String revision;
+
+    @JsonPropertyDescription("Secret key holding a token for https authentication.")
+    public SecretKeySelector tokenSecretRef;
+}

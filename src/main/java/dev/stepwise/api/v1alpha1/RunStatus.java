@@ -1,0 +1,47 @@
+package dev.stepwise.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What happened in a Run: phase, every step and every attempt. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RunStatus extends StatusBase {
+
+    @JsonPropertyDescription("Pending | Queued | Running | Suspended | Succeeded | Failed | Cancelled.")
+    public RunPhase phase;
+
+    @JsonPropertyDescription("Name of the Workflow.")
+    public String workflow;
+
+    @JsonPropertyDescription("Name of the pinned WorkflowRevision.")
+    public String revision;
+
+    @JsonPropertyDescription("What started the Run: manual | schedule | retry.")
+    public String trigger;
+
+    @JsonPropertyDescription("Finished steps / all steps.")
+    public String progress;
+
+    @JsonPropertyDescription("When the Run started.")
+    public String startedAt;
+
+    @JsonPropertyDescription("When the Run finished.")
+    public String finishedAt;
+
+    @JsonPropertyDescription("Run time so far or in all, e.g. 4m12s.")
+    public String duration;
+
+    @JsonPropertyDescription("Why the Run is in its phase, e.g. the failed step and its exit code.")
+    public String message;
+
+    @JsonPropertyDescription("Resolved params, defaults applied.")
+    public Map<String, String> params = new LinkedHashMap<>();
+
+    @JsonPropertyDescription("One entry per step, in the workflow's order.")
+    public List<StepStatus> steps = new ArrayList<>();
+}

@@ -1,0 +1,39 @@
+package dev.stepwise.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WorkflowSpec {
+
+    @JsonPropertyDescription("false deactivates the workflow: no new Runs start (a Run of it fails at once). Default true.")
+    public Boolean active;
+
+    @JsonPropertyDescription("Free text describing what the workflow does.")
+    @Size(max = 1024)
+    public String description;
+
+    @JsonPropertyDescription("Workflow inputs. A Run sets them in spec.params; each is also in every step's environment as PARAM_<NAME>.")
+    @Size(max = 100)
+    @ValidationRule(value = "self.all(p, self.exists_one(q, q.name == p.name))", message = "param names must be unique")
+    public List<Param> params = new ArrayList<>();
+
+    @JsonPropertyDescription("Values applied to every step unless the step sets the field itself.")
+    public StepDefaults defaults;
+
+    @JsonPropertyDescription("The steps: a DAG through dependsOn. Step names are unique DNS-1123 labels.")
+    @Required
+    @Size(min = 1, max = 500)
+    @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "step names must be unique")
+    public List<Step> steps = new ArrayList<>();
+
+    public boolean isActive() {
+        return active == null || active;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.InstanceTypeSpec;
+import dev.stepwise.api.v1alpha1.Step;
+
+import java.util.Map;
+
+/**
+ * An attempt to start: everything the Job builder needs, templates already resolved.
+ *
+ * @param step         the step with command, args and env values resolved
+ * @param instanceType the InstanceType's spec, or null when the step has none
+ * @param params       resolved params, exported as PARAM_* env vars
+ */
+public record JobToCreate(String name, String stepName, int attempt, Step step, EffectiveStep settings,
+                          InstanceTypeSpec instanceType, Map<String, String> params) {
+}

@@ -1,0 +1,42 @@
+package dev.stepwise.core;
+
+import java.time.Instant;
+
+/**
+ * What the operator saw of one attempt's Job and pod, reduced to the facts decisions need.
+ * Built at the Kubernetes edge; the planner never sees a Job object.
+ */
+public record ObservedJob(
+        String jobName,
+        String step,
+        int attempt,
+        Instant createdAt,
+        State state,
+        String podName,
+        boolean podStarted,
+        Instant finishedAt,
+        Integer exitCode,
+        String reason,
+        String message,
+        String terminationMessage,
+        boolean disrupted,
+        String logs) {
+
+    public enum State {
+        /** The Job runs or waits for its pod. */
+        ACTIVE,
+        SUCCEEDED,
+        FAILED,
+        /** The Job was confirmed gone from the API server (deleted by someone, or never visible). */
+        MISSING
+    }
+
+    public static ObservedJob missing(String jobName, String step, int attempt) {
+        return new ObservedJob(jobName, step, attempt, null, State.MISSING, null, false, null, null,
+                "JobLost", "the attempt's Job disappeared", null, true, null);
+    }
+
+    public boolean isFinished() {
+        return state != State.ACTIVE;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.Param;
+import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.api.v1alpha1.StepType;
+import dev.stepwise.api.v1alpha1.WorkflowSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything wrong with a Workflow spec that the CRD schema cannot catch: the graph, InstanceTypes,
+ * CEL, durations and template references. An empty list means valid.
+ */
+public final class WorkflowValidator {
+    private static final Pattern OUTPUT_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_-]*$");
+
+    private WorkflowValidator() {
+    }
+
+    /** What the validator needs to know of the cluster: which InstanceTypes exist. */
+    public record InstanceTypes(Set<String> names, boolean hasDefault) {
+    }
+
+    public static List<String> validate(WorkflowSpec spec, InstanceTypes instanceTypes) {
+        List<String> problems = new ArrayList<>();
+        if (spec == null || spec.steps == null || spec.steps.isEmpty()) {
+            problems.add("the workflow has no steps");
+            return problems;
+        }
+        Dag dag = Dag.of(spec.steps);
+        problems.addAll(dag.problems());
+        Set<String> params = new HashSet<>();
+        for (Param p : spec.params == null ? List.<Param>of() : spec.params) {
+            if (!params.add(p.name)) {
+                problems.add("duplicate param '" + p.name + "'");
+            }
+        }
+        if (spec.defaults != null && spec.defaults.instanceType != null
+                && !instanceTypes.names().contains(spec.defaults.instanceType)) {
+            problems.add("defaults use unknown InstanceType '" + spec.defaults.instanceType + "'");
+        }
+        for (Step step : spec.steps) {
+            validateStep(spec, step, dag, params, instanceTypes, problems);
+        }
+        return problems;
+    }
+
+    private static void validateStep(WorkflowSpec spec, Step step, Dag dag, Set<String> params,
+                                     InstanceTypes instanceTypes, List<String> problems) {
+        String where = "step '" + step.name + "'";
+        EffectiveStep eff;
+        try {
+            eff = EffectiveStep.of(spec, step);
+        } catch (IllegalArgumentException e) {
+            problems.add(where + ": " + e.getMessage());
+            return;
+        }
+        StepType type = step.typeOrDefault();
+        if (type == StepType.container && (eff.image() == null || eff.image().isBlank())) {
+            problems.add(where + " has no image (set image or defaults.image)");
+        }
+        if (step.instanceType != null && !instanceTypes.names().contains(step.instanceType)) {
+            problems.add(where + " uses unknown InstanceType '" + step.instanceType + "'");
+        }
+        checkDuration(where + " duration", step.duration, problems);
+        if (step.event != null) {
+            checkDuration(where + " event timeout", step.event.timeout, problems);
+        }
+        if (eff.retry() != null) {
+            checkDuration(where + " retry delay", eff.retry().delay, problems);
+            checkDuration(where + " retry maxDelay", eff.retry().maxDelay, problems);
+        }
+        for (String out : step.outputs == null ? List.<String>of() : step.outputs) {
+            if (!OUTPUT_NAME.matcher(out).matches()) {
+                problems.add(where + " declares invalid output name '" + out + "'");
+            }
+        }
+        if (step.when != null && !step.when.isBlank()) {
+            WhenExpressions.check(step.when).ifPresent(err -> problems.add(where + " has invalid when: " + err));
+        }
+        for (String text : templatedTexts(step)) {
+            for (Templates.Ref ref : Templates.references(text)) {
+                checkReference(where, step, ref, dag, params, problems);
+            }
+        }
+    }
+
+    private static void checkDuration(String what, String value, List<String> problems) {
+        if (value != null && !GoDuration.isValid(value)) {
+            problems.add(what + " '" + value + "' is not a duration such as 90s, 10m or 1h30m");
+        }
+    }
+
+    private static List<String> templatedTexts(Step step) {
+        List<String> texts = new ArrayList<>();
+        if (step.command != null) {
+            texts.addAll(step.command);
+        }
+        if (step.args != null) {
+            texts.addAll(step.args);
+        }
+        if (step.env != null) {
+            step.env.stream().map(EnvVar::getValue).forEach(texts::add);
+        }
+        return texts;
+    }
+
+    private static void checkReference(String where, Step step, Templates.Ref ref, Dag dag, Set<String> params,
+                                       List<String> problems) {
+        String shown = "{{" + ref.text() + "}}";
+        if (!ref.isKnownShape()) {
+            problems.add(where + " uses unknown template " + shown);
+        } else if (ref.param() != null && !params.contains(ref.param())) {
+            problems.add(where + " uses " + shown + ": no param '" + ref.param() + "'");
+        } else if (ref.step() != null) {
+            Step source = dag.step(ref.step());
+            if (source == null) {
+                problems.add(where + " uses " + shown + ": no step '" + ref.step() + "'");
+            } else if (source.outputs == null || !source.outputs.contains(ref.output())) {
+                problems.add(where + " uses " + shown + ": step '" + ref.step() + "' declares no output '" + ref.output() + "'");
+            } else if (dag.isValid() && !dag.isAncestor(ref.step(), step.name)) {
+                problems.add(where + " uses " + shown + " but does not depend on step '" + ref.step() + "'");
+            }
+        }
+    }
+}
