@@ -1,0 +1,31 @@
+package dev.stepwise.core;
+
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepwise.api.v1alpha1.WorkflowSpec;
+
+/** The content hash of what a Workflow runs; a new revision is published only when it changes. */
+public final class ContentHash {
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private ContentHash() {
+    }
+
+    /** SHA-256 over the canonical JSON of the spec, leaving out what does not change what runs. */
+    public static String of(WorkflowSpec spec) {
+        ObjectNode tree = CANONICAL.valueToTree(spec);
+        tree.remove("description");
+        tree.remove("active");
+        try {
+            return JobNames.sha256(CANONICAL.writeValueAsString(tree)).substring(0, 16);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

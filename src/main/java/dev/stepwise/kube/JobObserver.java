@@ -1,0 +1,141 @@
+package dev.stepwise.kube;
+
+import dev.stepwise.core.ObservedJob;
+import dev.stepwise.core.Times;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reduces a Job and its pod to an {@link ObservedJob}. The pod is read first: its terminal state is
+ * known before the Job controller marks the Job finished, which is what makes hand-offs fast.
+ */
+public final class JobObserver {
+    /** Pending reasons not worth a status write: every pod passes through them. */
+    private static final Set<String> ROUTINE_WAITING = Set.of("ContainerCreating", "PodInitializing");
+
+    private JobObserver() {
+    }
+
+    /** @param pod the attempt's pod (the newest, if several), or null when none is known */
+    public static ObservedJob observe(Job job, Pod pod, String logs) {
+        String step = job.getMetadata().getLabels().get(Labels.STEP);
+        int attempt = Integer.parseInt(job.getMetadata().getLabels().getOrDefault(Labels.ATTEMPT, "1"));
+        Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
+        String podName = pod == null ? null : pod.getMetadata().getName();
+        ContainerStatus main = pod == null ? null : container(pod.getStatus().getContainerStatuses(), StepJobBuilder.CONTAINER);
+        ContainerStateTerminated term = main == null || main.getState() == null ? null : main.getState().getTerminated();
+        String podPhase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        boolean disrupted = pod != null && isTrue(pod.getStatus().getConditions(), "DisruptionTarget");
+
+        if ("Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
+                || (jobCondition(job, "SuccessCriteriaMet").isPresent())) {
+            return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.SUCCEEDED,
+                    podName, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
+                    term == null ? null : term.getMessage(), false, logs);
+        }
+        Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
+        if ("Failed".equals(podPhase) || jobFailed.isPresent()) {
+            String reason;
+            String message;
+            Integer exitCode = term == null ? null : term.getExitCode();
+            ContainerStateTerminated clone = pod == null ? null : terminated(container(pod.getStatus().getInitContainerStatuses(), StepJobBuilder.CLONE_CONTAINER));
+            if (jobFailed.isPresent() && "DeadlineExceeded".equals(jobFailed.get().getReason())) {
+                reason = "DeadlineExceeded";
+                message = jobFailed.get().getMessage();
+            } else if (clone != null && clone.getExitCode() != null && clone.getExitCode() != 0) {
+                reason = "CloneFailed";
+                exitCode = clone.getExitCode();
+                message = "cloning the repository failed";
+            } else if (term != null) {
+                reason = term.getReason() == null ? "Error" : term.getReason();
+                message = null;
+            } else if (pod != null && pod.getStatus().getReason() != null) {
+                reason = pod.getStatus().getReason();
+                message = pod.getStatus().getMessage();
+            } else {
+                reason = jobFailed.map(JobCondition::getReason).orElse("Error");
+                message = jobFailed.map(JobCondition::getMessage).orElse(null);
+            }
+            // a pod that vanished (deleted, node lost) before it ended counts as a disruption
+            boolean lost = disrupted || "Evicted".equals(reason) || (pod == null && exitCode == null);
+            return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.FAILED,
+                    podName, true, finishedAt(term, job), exitCode, lost && pod == null ? "PodLost" : reason, message,
+                    term == null ? null : term.getMessage(), lost, logs);
+        }
+        boolean started = main != null && main.getState() != null
+                && (main.getState().getRunning() != null || main.getState().getTerminated() != null);
+        String reason = null;
+        String message = null;
+        if (!started && pod != null) {
+            PodCondition scheduled = condition(pod.getStatus().getConditions(), "PodScheduled");
+            ContainerStateWaiting waiting = waitingOf(pod);
+            if (scheduled != null && "False".equals(scheduled.getStatus())) {
+                reason = scheduled.getReason();
+                message = scheduled.getMessage();
+            } else if (waiting != null && !ROUTINE_WAITING.contains(waiting.getReason())) {
+                reason = waiting.getReason();
+                message = waiting.getMessage();
+            }
+        }
+        return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.ACTIVE,
+                podName, started, null, null, reason, message, null, false, null);
+    }
+
+    private static ContainerStateWaiting waitingOf(Pod pod) {
+        for (List<ContainerStatus> list : List.of(nonNull(pod.getStatus().getInitContainerStatuses()),
+                nonNull(pod.getStatus().getContainerStatuses()))) {
+            for (ContainerStatus cs : list) {
+                if (cs.getState() != null && cs.getState().getWaiting() != null) {
+                    return cs.getState().getWaiting();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Instant finishedAt(ContainerStateTerminated term, Job job) {
+        if (term != null && term.getFinishedAt() != null) {
+            return Times.parse(term.getFinishedAt());
+        }
+        return job.getStatus() == null ? null : Times.parse(job.getStatus().getCompletionTime());
+    }
+
+    private static Optional<JobCondition> jobCondition(Job job, String type) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+    }
+
+    private static ContainerStatus container(List<ContainerStatus> statuses, String name) {
+        return nonNull(statuses).stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    }
+
+    private static ContainerStateTerminated terminated(ContainerStatus cs) {
+        return cs == null || cs.getState() == null ? null : cs.getState().getTerminated();
+    }
+
+    private static PodCondition condition(List<PodCondition> conditions, String type) {
+        return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private static boolean isTrue(List<PodCondition> conditions, String type) {
+        PodCondition c = condition(conditions, type);
+        return c != null && "True".equals(c.getStatus());
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.stepwise.kube;
+
+import dev.stepwise.core.RunEvent;
+import dev.stepwise.core.StatusBudget;
+import dev.stepwise.core.Times;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Records Kubernetes Events on a resource, so {@code kubectl describe} tells the story. */
+public final class RunEvents {
+    private static final Logger LOG = Logger.getLogger(RunEvents.class);
+    private final KubernetesClient client;
+
+    public RunEvents(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void record(HasMetadata on, RunEvent event, Instant now) {
+        String time = Times.format(now);
+        try {
+            client.v1().events().inNamespace(on.getMetadata().getNamespace()).resource(new EventBuilder()
+                    .withNewMetadata()
+                        .withName(on.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                        .withNamespace(on.getMetadata().getNamespace())
+                    .endMetadata()
+                    .withNewInvolvedObject()
+                        .withApiVersion(on.getApiVersion())
+                        .withKind(on.getKind())
+                        .withName(on.getMetadata().getName())
+                        .withNamespace(on.getMetadata().getNamespace())
+                        .withUid(on.getMetadata().getUid())
+                        .withResourceVersion(on.getMetadata().getResourceVersion())
+                    .endInvolvedObject()
+                    .withType(event.type().name())
+                    .withReason(event.reason())
+                    .withMessage(StatusBudget.truncate(event.message(), StatusBudget.MESSAGE_BYTES))
+                    .withNewSource().withComponent("stepwise").endSource()
+                    .withReportingComponent("stepwise.dev/operator")
+                    .withReportingInstance("stepwise")
+                    .withFirstTimestamp(time)
+                    .withLastTimestamp(time)
+                    .withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            // an event is a courtesy: losing one must never fail a reconcile
+            LOG.warnf("could not record event %s on %s: %s", event.reason(), on.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.stepwise.kube;
+
+import dev.stepwise.api.v1alpha1.Repository;
+import dev.stepwise.api.v1alpha1.Run;
+import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.core.JobToCreate;
+import dev.stepwise.core.ParamResolver;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the Job of one step attempt, exactly as SPEC "Steps as Jobs" says. */
+public final class StepJobBuilder {
+    public static final String CONTAINER = "step";
+    public static final String CLONE_CONTAINER = "clone";
+    public static final String OUTPUTS_PATH = "/dev/termination-log";
+    static final String WORKSPACE = "/workspace";
+
+    private final String gitImage;
+
+    public StepJobBuilder(String gitImage) {
+        this.gitImage = gitImage;
+    }
+
+    public Job build(Run run, String workflow, JobToCreate req) {
+        Map<String, String> labels = Labels.forAttempt(workflow, run.getMetadata().getName(), req.stepName(), req.attempt());
+        Step step = req.step();
+        List<VolumeMount> mounts = new ArrayList<>();
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                // no Service env vars: pods start faster and steps see a clean environment
+                .withEnableServiceLinks(false);
+        if (req.instanceType() != null) {
+            pod.withNodeSelector(req.instanceType().nodeSelector.isEmpty() ? null : req.instanceType().nodeSelector)
+                    .withTolerations(req.instanceType().tolerations.isEmpty() ? null : req.instanceType().tolerations);
+        }
+        if (step.repository != null) {
+            mounts.add(new VolumeMount(WORKSPACE, null, "workspace", null, null, null, null));
+            pod.addNewVolume().withName("workspace").withNewEmptyDir().endEmptyDir().endVolume();
+            pod.addToInitContainers(cloneContainer(step.repository, mounts));
+        }
+        pod.addToContainers(new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(req.settings().image())
+                .withImagePullPolicy(step.isPullAlways() ? "Always" : null)
+                .withCommand(emptyToNull(step.command))
+                .withArgs(emptyToNull(step.args))
+                .withEnv(env(run, workflow, req))
+                .withEnvFrom(emptyToNull(step.envFrom))
+                .withResources(ResourceMerge.merge(req.instanceType() == null ? null : req.instanceType().resources,
+                        step.resources, step.storage))
+                .withWorkingDir(step.repository != null ? WORKSPACE : null)
+                .withVolumeMounts(mounts.isEmpty() ? null : mounts)
+                // outputs are the termination message: no sidecar needed
+                .withTerminationMessagePath(OUTPUTS_PATH)
+                .withTerminationMessagePolicy("File")
+                .build());
+        Long deadline = req.settings().timeout() == null ? null : Math.max(1, req.settings().timeout().getSeconds());
+        return new JobBuilder()
+                .withNewMetadata()
+                    .withName(req.name())
+                    .withNamespace(run.getMetadata().getNamespace())
+                    .withLabels(labels)
+                    .withOwnerReferences(new OwnerReferenceBuilder()
+                            .withApiVersion(run.getApiVersion())
+                            .withKind(run.getKind())
+                            .withName(run.getMetadata().getName())
+                            .withUid(run.getMetadata().getUid())
+                            .withController(true)
+                            .withBlockOwnerDeletion(true)
+                            .build())
+                .endMetadata()
+                .withNewSpec()
+                    // the operator owns retries, so exit-code policy and backoff apply
+                    .withBackoffLimit(0)
+                    .withActiveDeadlineSeconds(deadline)
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels)
+                            .addToAnnotations(Labels.RUN_ANNOTATION, run.getMetadata().getName()).endMetadata()
+                        .withSpec(pod.build())
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private List<EnvVar> env(Run run, String workflow, JobToCreate req) {
+        List<EnvVar> env = new ArrayList<>();
+        req.params().forEach((k, v) -> env.add(new EnvVar(ParamResolver.envName(k), v, null)));
+        env.add(new EnvVar("STEPWISE_OUTPUTS", OUTPUTS_PATH, null));
+        env.add(new EnvVar("STEPWISE_RUN", run.getMetadata().getName(), null));
+        env.add(new EnvVar("STEPWISE_WORKFLOW", workflow, null));
+        env.add(new EnvVar("STEPWISE_STEP", req.stepName(), null));
+        env.add(new EnvVar("STEPWISE_ATTEMPT", Integer.toString(req.attempt()), null));
+        // the step's own env comes last so it can override anything above
+        if (req.step().env != null) {
+            env.addAll(req.step().env);
+        }
+        return env;
+    }
+
+    private Container cloneContainer(Repository repo, List<VolumeMount> mounts) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("REPO_URL", repo.url, null));
+        env.add(new EnvVar("REPO_REVISION", repo.revision == null ? "" : repo.revision, null));
+        if (repo.tokenSecretRef != null) {
+            env.add(new EnvVarBuilder().withName("GIT_TOKEN").withNewValueFrom()
+                    .withSecretKeyRef(repo.tokenSecretRef).endValueFrom().build());
+        }
+        String script = String.join("\n",
+                "set -eu",
+                "if [ -n \"${GIT_TOKEN:-}\" ]; then",
+                "  git config --global credential.helper '!f() { echo username=x-access-token; echo \"password=$GIT_TOKEN\"; }; f'",
+                "fi",
+                "git clone --quiet \"$REPO_URL\" " + WORKSPACE,
+                "if [ -n \"$REPO_REVISION\" ]; then git -C " + WORKSPACE + " checkout --quiet \"$REPO_REVISION\"; fi");
+        return new ContainerBuilder()
+                .withName(CLONE_CONTAINER)
+                .withImage(gitImage)
+                .withCommand("sh", "-c", script)
+                .withEnv(env)
+                .withVolumeMounts(mounts)
+                .build();
+    }
+
+    private static <T> List<T> emptyToNull(List<T> list) {
+        return list == null || list.isEmpty() ? null : list;
+    }
+
+    /** Resources: InstanceType requests/limits, then the step's resources key by key, then storage. */
+    static final class ResourceMerge {
+        private ResourceMerge() {
+        }
+
+        static ResourceRequirements merge(ResourceRequirements instanceType, ResourceRequirements step, String storage) {
+            Map<String, Quantity> requests = new LinkedHashMap<>();
+            Map<String, Quantity> limits = new LinkedHashMap<>();
+            if (instanceType != null) {
+                putAll(requests, instanceType.getRequests());
+                putAll(limits, instanceType.getLimits());
+            }
+            if (step != null) {
+                putAll(requests, step.getRequests());
+                putAll(limits, step.getLimits());
+            }
+            if (storage != null && !storage.isBlank()) {
+                requests.put("ephemeral-storage", new Quantity(storage));
+            }
+            if (requests.isEmpty() && limits.isEmpty()) {
+                return null;
+            }
+            ResourceRequirements r = new ResourceRequirements();
+            r.setRequests(requests.isEmpty() ? null : requests);
+            r.setLimits(limits.isEmpty() ? null : limits);
+            return r;
+        }
+
+        private static void putAll(Map<String, Quantity> into, Map<String, Quantity> from) {
+            if (from != null) {
+                into.putAll(from);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.stepwise.reconcile;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Operator settings (application.properties, or env vars such as STEPWISE_LOG_TAIL_BYTES). */
+@ConfigMapping(prefix = "stepwise")
+public interface StepwiseConfig {
+
+    /** Bytes of a finished attempt's log kept in status (shrinks further as a Run grows). */
+    @WithDefault("2048")
+    int logTailBytes();
+
+    /** Image of the init container that clones a step's repository. */
+    @WithDefault("docker.io/alpine/git:v2.47.2")
+    String gitImage();
+
+    /** How long a Run waits for its Workflow to appear or publish a revision before it fails. */
+    @WithDefault("60s")
+    java.time.Duration workflowWaitTimeout();
+}

@@ -1,0 +1,54 @@
+package dev.stepwise.api;
+
+import dev.stepwise.api.v1alpha1.InstanceType;
+import dev.stepwise.api.v1alpha1.Run;
+import dev.stepwise.api.v1alpha1.WorkflowResource;
+import dev.stepwise.api.v1alpha1.WorkflowRevision;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CRDs in crds/ are generated from the model and committed; this fails the build when they are
+ * stale. Regenerate with {@code mvn test -Dtest=CrdsAreCurrentTest -Dstepwise.updateCrds=true}.
+ */
+class CrdsAreCurrentTest {
+    static final Path COMMITTED = Path.of("crds");
+
+    @Test
+    void committedCrdsMatchTheModel(@TempDir Path out) throws IOException {
+        new CRDGenerator()
+                .inOutputDir(out.toFile())
+                .forCRDVersions("v1")
+                .withParallelGenerationEnabled(false)
+                .customResourceClasses(WorkflowResource.class, WorkflowRevision.class, Run.class, InstanceType.class)
+                .generate();
+        List<Path> generated;
+        try (Stream<Path> files = Files.list(out)) {
+            generated = files.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+        }
+        assertThat(generated).hasSize(4);
+        if (Boolean.getBoolean("stepwise.updateCrds")) {
+            Files.createDirectories(COMMITTED);
+            for (Path p : generated) {
+                Files.copy(p, COMMITTED.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (Path p : generated) {
+            Path committed = COMMITTED.resolve(p.getFileName());
+            assertThat(committed).as("%s is committed (regenerate: mvn test -Dtest=CrdsAreCurrentTest -Dstepwise.updateCrds=true)", committed).exists();
+            assertThat(Files.readString(committed))
+                    .as("%s is current (regenerate: mvn test -Dtest=CrdsAreCurrentTest -Dstepwise.updateCrds=true)", committed)
+                    .isEqualTo(Files.readString(p));
+        }
+    }
+}
