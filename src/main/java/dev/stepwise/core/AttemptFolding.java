@@ -78,7 +78,7 @@ final class AttemptFolding {
     private static void finish(RunContext ctx, Step step, Attempt a, ObservedJob job) {
         a.finishedAt = Times.format(job.finishedAt() != null ? job.finishedAt() : ctx.now());
         if (job.logs() != null) {
-            a.logs = step.isSensitive() ? Outputs.REDACTED : StatusBudget.tail(job.logs(), ctx.logTailBytes());
+            a.logs = step.redacted() ? Outputs.REDACTED : StatusBudget.tail(job.logs(), ctx.logTailBytes());
         }
     }
 
@@ -91,12 +91,12 @@ final class AttemptFolding {
         ObservedJob job = ctx.jobs().get(last.job);
         Map<String, String> values = job == null ? new LinkedHashMap<>()
                 : Outputs.parse(job.terminationMessage(), step.outputs).values();
-        return step.isSensitive() ? Outputs.redact(values) : values;
+        return step.redacted() ? Outputs.redact(values) : values;
     }
 
     /** The real outputs of a succeeded step, for templates and when: status, or the pod's message if redacted. */
     static Map<String, String> realOutputs(RunContext ctx, Step step, StepStatus st) {
-        if (!step.isSensitive()) {
+        if (!step.redacted()) {
             return st.outputs == null ? Map.of() : st.outputs;
         }
         Attempt last = st.attempts.isEmpty() ? null : st.attempts.get(st.attempts.size() - 1);

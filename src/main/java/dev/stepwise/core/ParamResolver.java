@@ -26,7 +26,7 @@ public final class ParamResolver {
         Map<String, String> values = given == null ? Map.of() : given;
         for (Param p : params) {
             String v = values.containsKey(p.name) ? values.get(p.name) : p.defaultValue;
-            if (v == null && p.isRequired()) {
+            if (v == null && p.requiredOrDefault()) {
                 problems.add("missing required param '" + p.name + "'");
             } else {
                 out.put(p.name, v == null ? "" : v);

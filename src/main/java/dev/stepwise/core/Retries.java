@@ -7,6 +7,8 @@ import java.time.Duration;
 /** Whether a failed attempt is retried, and after how long. */
 public final class Retries {
     static final Duration DEFAULT_DELAY = Duration.ofSeconds(10);
+    /** The longest delay: what GoDuration saturates to, still addable to any timestamp. */
+    static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE);
 
     private Retries() {
     }
@@ -31,12 +33,18 @@ public final class Retries {
     public static Duration delayBeforeRetry(RetryPolicy policy, int n) {
         Duration base = policy == null || policy.delay == null ? DEFAULT_DELAY : GoDuration.parse(policy.delay);
         RetryPolicy.Backoff backoff = policy == null || policy.backoff == null ? RetryPolicy.Backoff.constant : policy.backoff;
-        Duration delay = switch (backoff) {
-            case constant -> base;
-            case linear -> base.multipliedBy(n);
-            // cap the exponent so a large limit cannot overflow
-            case exponential -> base.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 30));
-        };
+        Duration delay;
+        try {
+            delay = switch (backoff) {
+                case constant -> base;
+                case linear -> base.multipliedBy(n);
+                // cap the exponent so a large limit cannot overflow
+                case exponential -> base.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 30));
+            };
+        } catch (ArithmeticException e) {
+            // a huge delay times a large n: saturate (as GoDuration does) rather than fail the reconcile
+            delay = LONGEST;
+        }
         Duration max = policy == null ? null : GoDuration.parseOrNull(policy.maxDelay);
         return max != null && delay.compareTo(max) > 0 ? max : delay;
     }

@@ -196,9 +196,9 @@ public final class RunPlanner {
             finishStep(st, StepPhase.Succeeded, null);
             return;
         }
-        int counted = (int) st.attempts.stream().filter(a -> a.isFinished() && !a.isDisrupted()).count();
-        if (last.isDisrupted() || Retries.shouldRetry(settings.retry(), counted, last.exitCode)) {
-            Instant at = last.isDisrupted() ? ctx.now()
+        int counted = (int) st.attempts.stream().filter(a -> a.isFinished() && !a.lostToDisruption()).count();
+        if (last.lostToDisruption() || Retries.shouldRetry(settings.retry(), counted, last.exitCode)) {
+            Instant at = last.lostToDisruption() ? ctx.now()
                     : Times.parse(last.finishedAt).plus(Retries.delayBeforeRetry(settings.retry(), counted));
             if (!ctx.now().isBefore(at)) {
                 startAttempt(st, settings, last.number + 1);
@@ -287,7 +287,7 @@ public final class RunPlanner {
 
     private String skippingAncestor(String name) {
         for (String other : dag.names()) {
-            if (dag.step(other).isSkipDownstream() && dag.isAncestor(other, name)) {
+            if (dag.step(other).skipsDownstream() && dag.isAncestor(other, name)) {
                 return other;
             }
         }

@@ -57,7 +57,7 @@ public final class StepGate {
      */
     public static Decision decide(Step step, List<String> parentNames, List<Outcome> parents, String skippedByAncestor,
                                   Map<String, String> params, Map<String, WhenExpressions.StepFacts> facts) {
-        if (step.isSkip()) {
+        if (step.skipped()) {
             return new Decision(Verdict.SKIP, "skip: true");
         }
         if (skippedByAncestor != null) {

@@ -44,6 +44,15 @@ public final class WorkflowValidator {
                 && !instanceTypes.names().contains(spec.defaults.instanceType)) {
             problems.add("defaults use unknown InstanceType '" + spec.defaults.instanceType + "'");
         }
+        if (spec.defaults != null) {
+            // checked once here, not once per step that inherits them
+            checkDuration("defaults timeout", spec.defaults.timeout, problems);
+            checkDuration("defaults pendingTimeout", spec.defaults.pendingTimeout, problems);
+            if (spec.defaults.retry != null) {
+                checkDuration("defaults retry delay", spec.defaults.retry.delay, problems);
+                checkDuration("defaults retry maxDelay", spec.defaults.retry.maxDelay, problems);
+            }
+        }
         for (Step step : spec.steps) {
             validateStep(spec, step, dag, params, instanceTypes, problems);
         }
@@ -53,17 +62,15 @@ public final class WorkflowValidator {
     private static void validateStep(WorkflowSpec spec, Step step, Dag dag, Set<String> params,
                                      InstanceTypes instanceTypes, List<String> problems) {
         String where = "step '" + step.name + "'";
-        EffectiveStep eff;
-        try {
-            eff = EffectiveStep.of(spec, step);
-        } catch (IllegalArgumentException e) {
-            problems.add(where + ": " + e.getMessage());
-            return;
-        }
+        // durations are checked field by field (not through EffectiveStep, which throws on the first bad one),
+        // so a bad timeout neither hides the step's other problems nor loses the name of the field
+        String image = step.image != null ? step.image : spec.defaults == null ? null : spec.defaults.image;
         StepType type = step.typeOrDefault();
-        if (type == StepType.container && (eff.image() == null || eff.image().isBlank())) {
+        if (type == StepType.container && (image == null || image.isBlank())) {
             problems.add(where + " has no image (set image or defaults.image)");
         }
+        checkDuration(where + " timeout", step.timeout, problems);
+        checkDuration(where + " pendingTimeout", step.pendingTimeout, problems);
         if (step.instanceType != null && !instanceTypes.names().contains(step.instanceType)) {
             problems.add(where + " uses unknown InstanceType '" + step.instanceType + "'");
         }
@@ -71,9 +78,9 @@ public final class WorkflowValidator {
         if (step.event != null) {
             checkDuration(where + " event timeout", step.event.timeout, problems);
         }
-        if (eff.retry() != null) {
-            checkDuration(where + " retry delay", eff.retry().delay, problems);
-            checkDuration(where + " retry maxDelay", eff.retry().maxDelay, problems);
+        if (step.retry != null) {
+            checkDuration(where + " retry delay", step.retry.delay, problems);
+            checkDuration(where + " retry maxDelay", step.retry.maxDelay, problems);
         }
         for (String out : step.outputs == null ? List.<String>of() : step.outputs) {
             if (!OUTPUT_NAME.matcher(out).matches()) {

@@ -55,7 +55,7 @@ public final class StepJobBuilder {
         pod.addToContainers(new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(req.settings().image())
-                .withImagePullPolicy(step.isPullAlways() ? "Always" : null)
+                .withImagePullPolicy(step.pullsAlways() ? "Always" : null)
                 .withCommand(emptyToNull(step.command))
                 .withArgs(emptyToNull(step.args))
                 .withEnv(env(run, workflow, req))

@@ -49,7 +49,7 @@ final class RevisionPinning {
                     : new Fail("workflow '" + name + "' not found");
         }
         WorkflowResource wf = workflow.get();
-        if (wf.getSpec() != null && !wf.getSpec().isActive()) {
+        if (wf.getSpec() != null && !wf.getSpec().activeOrDefault()) {
             return new Fail("workflow '" + name + "' is inactive (spec.active: false)");
         }
         var status = wf.getStatus();

@@ -111,7 +111,7 @@ public class RunReconciler implements Reconciler<Run> {
                 context.getSecondaryResources(Job.class), context.getSecondaryResources(Pod.class));
         RunPlan plan = RunPlanner.plan(new RunContext(run.getMetadata().getName(), ns, run.getMetadata().getGeneration(),
                 revision.getSpec().workflow, revision.getMetadata().getName(), revision.getSpec().template, params,
-                run.getSpec().isCancel(), status, observed, instanceTypes(context), now, config.logTailBytes()));
+                run.getSpec().cancelRequested(), status, observed, instanceTypes(context), now, config.logTailBytes()));
 
         InformerEventSource<Job, Run> jobSource = Informers.source(context, Job.class);
         boolean again = new RunActuator(context.getClient(), new StepJobBuilder(config.gitImage()))

@@ -44,7 +44,7 @@ public class Attempt {
     }
 
     @JsonIgnore
-    public boolean isDisrupted() {
+    public boolean lostToDisruption() {
         return disrupted != null && disrupted;
     }
 }

@@ -35,7 +35,7 @@ public class Param {
         this.defaultValue = defaultValue;
     }
 
-    public boolean isRequired() {
+    public boolean requiredOrDefault() {
         return required != null && required;
     }
 }

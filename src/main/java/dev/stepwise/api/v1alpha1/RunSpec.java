@@ -26,7 +26,7 @@ public class RunSpec {
     public Boolean cancel;
 
     @JsonIgnore
-    public boolean isCancel() {
+    public boolean cancelRequested() {
         return cancel != null && cancel;
     }
 

@@ -113,22 +113,22 @@ public class Step {
     }
 
     @JsonIgnore
-    public boolean isSkip() {
+    public boolean skipped() {
         return skip != null && skip;
     }
 
     @JsonIgnore
-    public boolean isSkipDownstream() {
-        return isSkip() && skipDownstream != null && skipDownstream;
+    public boolean skipsDownstream() {
+        return skipped() && skipDownstream != null && skipDownstream;
     }
 
     @JsonIgnore
-    public boolean isSensitive() {
+    public boolean redacted() {
         return sensitive != null && sensitive;
     }
 
     @JsonIgnore
-    public boolean isPullAlways() {
+    public boolean pullsAlways() {
         return pullAlways != null && pullAlways;
     }
 }

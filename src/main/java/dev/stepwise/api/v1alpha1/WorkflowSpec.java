@@ -33,7 +33,7 @@ public class WorkflowSpec {
     @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "step names must be unique")
     public List<Step> steps = new ArrayList<>();
 
-    public boolean isActive() {
+    public boolean activeOrDefault() {
         return active == null || active;
     }
 }

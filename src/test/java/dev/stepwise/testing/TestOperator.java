@@ -1,0 +1,47 @@
+package dev.stepwise.testing;
+
+import dev.stepwise.reconcile.RunReconciler;
+import dev.stepwise.reconcile.StepwiseConfig;
+import dev.stepwise.reconcile.WorkflowReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+
+import java.time.Duration;
+
+/** Our reconcilers in a plain JOSDK Operator (no Quarkus), with a clock the test controls. */
+public final class TestOperator implements AutoCloseable {
+    private final Operator operator;
+    public final MutableClock clock;
+
+    public TestOperator(KubernetesClient client, MutableClock clock) {
+        this.clock = clock;
+        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        operator.register(new WorkflowReconciler(clock));
+        operator.register(new RunReconciler(clock, config()));
+        operator.start();
+    }
+
+    public static StepwiseConfig config() {
+        return new StepwiseConfig() {
+            @Override
+            public int logTailBytes() {
+                return 2048;
+            }
+
+            @Override
+            public String gitImage() {
+                return "docker.io/alpine/git:v2.47.2";
+            }
+
+            @Override
+            public Duration workflowWaitTimeout() {
+                return Duration.ofSeconds(20);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+}
