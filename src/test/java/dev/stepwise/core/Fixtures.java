@@ -1,0 +1,96 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.Param;
+import dev.stepwise.api.v1alpha1.RetryPolicy;
+import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.api.v1alpha1.StepDefaults;
+import dev.stepwise.api.v1alpha1.StepType;
+import dev.stepwise.api.v1alpha1.WorkflowSpec;
+import dev.stepwise.api.v1alpha1.EventWait;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Small builders for specs and steps, shared by the core tests. */
+final class Fixtures {
+    static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+    private Fixtures() {
+    }
+
+    static Step step(String name, String... parents) {
+        Step s = new Step();
+        s.name = name;
+        s.image = "busybox:1.36";
+        s.dependsOn = new ArrayList<>(Arrays.asList(parents));
+        return s;
+    }
+
+    static Step sleepStep(String name, String duration, String... parents) {
+        Step s = step(name, parents);
+        s.image = null;
+        s.type = StepType.sleep;
+        s.duration = duration;
+        return s;
+    }
+
+    static Step waitStep(String name, String event, String timeout, String... parents) {
+        Step s = step(name, parents);
+        s.image = null;
+        s.type = StepType.waitForEvent;
+        s.event = new EventWait();
+        s.event.name = event;
+        s.event.timeout = timeout;
+        return s;
+    }
+
+    static Step withOutputs(Step s, String... outputs) {
+        s.outputs = new ArrayList<>(Arrays.asList(outputs));
+        return s;
+    }
+
+    static Step withArgs(Step s, String... args) {
+        s.args = new ArrayList<>(Arrays.asList(args));
+        return s;
+    }
+
+    static WorkflowSpec spec(Step... steps) {
+        WorkflowSpec w = new WorkflowSpec();
+        w.steps = new ArrayList<>(Arrays.asList(steps));
+        return w;
+    }
+
+    static WorkflowSpec spec(List<Step> steps) {
+        WorkflowSpec w = new WorkflowSpec();
+        w.steps = new ArrayList<>(steps);
+        return w;
+    }
+
+    static WorkflowSpec withParams(WorkflowSpec w, Param... params) {
+        w.params = new ArrayList<>(Arrays.asList(params));
+        return w;
+    }
+
+    static WorkflowSpec withDefaults(WorkflowSpec w, StepDefaults d) {
+        w.defaults = d;
+        return w;
+    }
+
+    static Param required(String name) {
+        Param p = new Param(name, null);
+        p.required = true;
+        return p;
+    }
+
+    static RetryPolicy retry(int limit, RetryPolicy.Backoff backoff, String delay, String maxDelay, Integer... onExitCodes) {
+        RetryPolicy r = new RetryPolicy();
+        r.limit = limit;
+        r.backoff = backoff;
+        r.delay = delay;
+        r.maxDelay = maxDelay;
+        r.onExitCodes = new ArrayList<>(Arrays.asList(onExitCodes));
+        return r;
+    }
+}
