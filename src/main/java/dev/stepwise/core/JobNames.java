@@ -28,7 +28,8 @@ public final class JobNames {
         return head + suffix;
     }
 
-    static String sha256(String s) {
+    /** Hex SHA-256 of a string. */
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

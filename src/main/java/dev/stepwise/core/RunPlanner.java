@@ -58,6 +58,10 @@ public final class RunPlanner {
         }
         finishRun(before);
         LogBudget.apply(status, ctx.logTailBytes());
+        if (!status.phase.isFinished() && !StatusCopy.same(ctx.status(), status)) {
+            // refreshed only along with a change that is written anyway: no status write of its own
+            status.duration = GoDuration.format(Duration.between(Times.parse(status.startedAt), ctx.now()));
+        }
         Duration requeue = wakeAt == null ? null : Duration.between(ctx.now(), wakeAt);
         if (requeue != null && requeue.isNegative()) {
             requeue = Duration.ZERO;

@@ -15,6 +15,11 @@ public final class StatusCopy {
         return s == null ? new RunStatus() : MAPPER.convertValue(s, RunStatus.class);
     }
 
+    /** Whether two statuses serialize alike, the way they would be written. */
+    public static boolean same(RunStatus a, RunStatus b) {
+        return MAPPER.valueToTree(a == null ? new RunStatus() : a).equals(MAPPER.valueToTree(b));
+    }
+
     public static Step of(Step s) {
         return MAPPER.convertValue(s, Step.class);
     }

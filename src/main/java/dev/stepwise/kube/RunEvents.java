@@ -1,5 +1,6 @@
 package dev.stepwise.kube;
 
+import dev.stepwise.core.JobNames;
 import dev.stepwise.core.RunEvent;
 import dev.stepwise.core.StatusBudget;
 import dev.stepwise.core.Times;
@@ -10,7 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.UUID;
+import java.net.HttpURLConnection;
 
 /** Records Kubernetes Events on a resource, so {@code kubectl describe} tells the story. */
 public final class RunEvents {
@@ -26,7 +27,9 @@ public final class RunEvents {
         try {
             client.v1().events().inNamespace(on.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()
-                        .withName(on.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                        // named by what happened: recording the same story twice (a restart, a stale cache) is a no-op
+                        .withName(on.getMetadata().getName() + "." + JobNames.sha256(on.getMetadata().getUid()
+                                + event.reason() + event.message()).substring(0, 16))
                         .withNamespace(on.getMetadata().getNamespace())
                     .endMetadata()
                     .withNewInvolvedObject()
@@ -48,6 +51,9 @@ public final class RunEvents {
                     .withCount(1)
                     .build()).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return;
+            }
             // an event is a courtesy: losing one must never fail a reconcile
             LOG.warnf("could not record event %s on %s: %s", event.reason(), on.getMetadata().getName(), e.getMessage());
         }

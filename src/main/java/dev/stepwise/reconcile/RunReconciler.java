@@ -96,11 +96,11 @@ public class RunReconciler implements Reconciler<Run> {
                 RunStatus failed = RunPlanner.failBeforeStart(status, run.getMetadata().getGeneration(),
                         run.getSpec().workflowRef.name, fail.message(), now);
                 events.record(run, new RunEvent(RunEvent.Type.Warning, RunPhase.Failed.name(), fail.message()), now);
-                run.setStatus(failed);
-                return UpdateControl.patchStatus(run);
+                StatusWriter.write(run, failed, context);
+                return UpdateControl.noUpdate();
             }
             if (pin instanceof RevisionPinning.Wait wait) {
-                return waiting(run, wait, now);
+                return waiting(run, wait, now, context);
             }
             var pinned = (RevisionPinning.Pinned) pin;
             revision = pinned.revision();
@@ -117,19 +117,16 @@ public class RunReconciler implements Reconciler<Run> {
         boolean again = new RunActuator(context.getClient(), new StepJobBuilder(config.gitImage()))
                 .act(run, plan, now, job -> jobSource.handleRecentResourceCreate(ResourceID.fromResource(job), job));
 
-        UpdateControl<Run> control;
-        if (StatusJson.same(status, plan.status())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            run.setStatus(plan.status());
-            control = UpdateControl.patchStatus(run);
+        if (!StatusJson.same(status, plan.status())) {
+            StatusWriter.write(run, plan.status(), context);
         }
         Duration requeue = again ? Duration.ofSeconds(1) : plan.requeueAfter();
+        UpdateControl<Run> control = UpdateControl.noUpdate();
         return requeue == null ? control : control.rescheduleAfter(requeue);
     }
 
     /** A Run whose Workflow is not ready yet stays Pending and looks again shortly. */
-    private UpdateControl<Run> waiting(Run run, RevisionPinning.Wait wait, Instant now) {
+    private UpdateControl<Run> waiting(Run run, RevisionPinning.Wait wait, Instant now, Context<Run> context) {
         RunStatus s = StatusCopy.of(run.getStatus());
         s.phase = RunPhase.Pending;
         s.workflow = run.getSpec().workflowRef.name;
@@ -137,11 +134,10 @@ public class RunReconciler implements Reconciler<Run> {
         s.observedGeneration = run.getMetadata().getGeneration();
         s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Pending, wait.message()),
                 List.of(), run.getMetadata().getGeneration(), now);
-        if (StatusJson.same(run.getStatus(), s)) {
-            return UpdateControl.<Run>noUpdate().rescheduleAfter(wait.retryAfter());
+        if (!StatusJson.same(run.getStatus(), s)) {
+            StatusWriter.write(run, s, context);
         }
-        run.setStatus(s);
-        return UpdateControl.patchStatus(run).rescheduleAfter(wait.retryAfter());
+        return UpdateControl.<Run>noUpdate().rescheduleAfter(wait.retryAfter());
     }
 
     private static Optional<WorkflowRevision> revision(Context<Run> context, String name, String ns) {

@@ -2,6 +2,7 @@ package dev.stepwise.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -13,6 +14,7 @@ import java.util.List;
 public class WorkflowSpec {
 
     @JsonPropertyDescription("false deactivates the workflow: no new Runs start (a Run of it fails at once). Default true.")
+    @Default("true")
     public Boolean active;
 
     @JsonPropertyDescription("Free text describing what the workflow does.")
