@@ -312,7 +312,9 @@ public final class RunPlanner {
         if (a.exitCode != null) {
             return "exit code " + a.exitCode + ("Error".equals(a.reason) || a.reason == null ? "" : " (" + a.reason + ")");
         }
-        return a.reason == null ? "failed" : a.reason;
+        String why = a.reason == null ? "failed" : a.reason;
+        // without an exit code the message is the story (a refused Job, a pod that never ran)
+        return a.message == null || a.message.isBlank() ? why : why + " (" + a.message + ")";
     }
 
     private void finishRun(RunPhase before) {

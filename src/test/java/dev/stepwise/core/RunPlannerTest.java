@@ -628,7 +628,7 @@ class RunPlannerTest {
         assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
         assertThat(sim.step("b").phase).isEqualTo(StepPhase.Skipped);
         assertThat(sim.status.phase).isEqualTo(RunPhase.Failed);
-        assertThat(sim.status.message).isEqualTo("step a failed: Unschedulable after 1 attempt");
+        assertThat(sim.status.message).isEqualTo("step a failed: Unschedulable (pod not running after 5m0s: 0/3 nodes are available: 3 Insufficient cpu.) after 1 attempt");
         assertThat(timedOut.events()).extracting(RunEvent::reason).contains("AttemptFailed", "Failed");
     }
 
