@@ -1,0 +1,108 @@
+package dev.stepwise.e2e;
+
+import dev.stepwise.api.v1alpha1.Run;
+import dev.stepwise.api.v1alpha1.RunPhase;
+import dev.stepwise.api.v1alpha1.StepPhase;
+import dev.stepwise.api.v1alpha1.StepStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A restart of the operator in the middle of a Run changes nothing but timing: no step runs twice. */
+class RestartE2E {
+    private static final String WORKFLOW = """
+            apiVersion: stepwise.dev/v1alpha1
+            kind: Workflow
+            metadata:
+              name: chain
+            spec:
+              defaults:
+                image: busybox:1.36
+              steps:
+                - name: one
+                  outputs: [count]
+                  command: ["sh", "-c", "echo one; sleep 3; echo count=1 >> $STEPWISE_OUTPUTS"]
+                - name: two
+                  dependsOn: [one]
+                  outputs: [count]
+                  command: ["sh", "-c", "echo two got {{steps.one.outputs.count}}; sleep 3; echo count=2 >> $STEPWISE_OUTPUTS"]
+                - name: three
+                  dependsOn: [two]
+                  command: ["sh", "-c", "echo three got {{steps.two.outputs.count}}; sleep 3"]
+            ---
+            apiVersion: stepwise.dev/v1alpha1
+            kind: Run
+            metadata:
+              name: chain-1
+            spec:
+              workflowRef: {name: chain}
+            """;
+
+    private static KubernetesClient client;
+    private static OperatorProcess operator;
+    private String ns;
+
+    @BeforeAll
+    static void startOperator() {
+        client = E2eCluster.client();
+        E2eCluster.installCrds(client);
+        E2eCluster.apply(client, E2eCluster.sample("instancetypes.yaml"), null);
+        operator = OperatorProcess.start("restart");
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        try {
+            if (operator != null) {
+                operator.close();
+            }
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        E2eCluster.deleteNamespace(client, ns);
+    }
+
+    @Test
+    void aRestartInTheMiddleOfARunRunsNoStepTwice() throws InterruptedException {
+        ns = E2eCluster.createNamespace(client, "e2e-restart");
+        E2eCluster.applyYaml(client, WORKFLOW, ns);
+
+        await("Job of step two").atMost(RunWatch.RUN_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.batch().v1().jobs().inNamespace(ns).withName("chain-1-two-1").get() != null);
+        operator.kill();
+        Thread.sleep(3000); // deliberate: the operator is down while step two runs (and likely ends)
+        operator.start();
+
+        Run run = new RunWatch(client, ns, "chain-1").awaitFinished(operator);
+        assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
+        assertThat(run.getStatus().progress).isEqualTo("3/3");
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "chain-1").list().getItems())
+                .extracting(Job::getMetadata).extracting(m -> m.getName())
+                .containsExactlyInAnyOrder("chain-1-one-1", "chain-1-two-1", "chain-1-three-1");
+        assertThat(run.getStatus().steps).extracting(s -> s.name).containsExactly("one", "two", "three");
+        for (StepStatus s : run.getStatus().steps) {
+            assertThat(s.phase).as("phase of step %s", s.name).isEqualTo(StepPhase.Succeeded);
+            assertThat(s.attempts).as("attempts of step %s", s.name).hasSize(1);
+            assertThat(s.attempts.get(0).exitCode).isEqualTo(0);
+            assertThat(s.attempts.get(0).job).isEqualTo("chain-1-" + s.name + "-1");
+        }
+        assertThat(run.getStatus().steps.get(1).outputs).containsEntry("count", "2");
+        assertThat(run.getStatus().steps.get(1).attempts.get(0).logs).contains("two got 1");
+        assertThat(run.getStatus().steps.get(2).attempts.get(0).logs).contains("three got 2");
+        RunWatch.assertConditionsFollowPhase(run);
+    }
+}
