@@ -105,4 +105,29 @@ class RestartE2E {
         assertThat(run.getStatus().steps.get(2).attempts.get(0).logs).contains("three got 2");
         RunWatch.assertConditionsFollowPhase(run);
     }
+
+    @Test
+    void aRestartDuringARetryBackoffKeepsTheAttemptCount() throws InterruptedException {
+        ns = E2eCluster.createNamespace(client, "e2e-restart-retry");
+        E2eCluster.apply(client, E2eCluster.sample("retry.yaml"), ns);
+        RunWatch watch = new RunWatch(client, ns, "retry-1");
+
+        await("step flaky waiting to retry").atMost(RunWatch.RUN_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Run r = watch.get();
+                    return r != null && r.getStatus() != null && !r.getStatus().steps.isEmpty()
+                            && r.getStatus().steps.get(0).nextRetryAt != null;
+                });
+        operator.kill();
+        Thread.sleep(3000); // deliberate: the backoff runs out while the operator is down
+        operator.start();
+
+        Run run = watch.awaitFinished(operator);
+        assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "retry-1").list().getItems())
+                .extracting(Job::getMetadata).extracting(m -> m.getName())
+                .containsExactlyInAnyOrder("retry-1-flaky-1", "retry-1-flaky-2", "retry-1-flaky-3");
+        assertThat(run.getStatus().steps.get(0).attempts).extracting(a -> a.exitCode).containsExactly(2, 2, 0);
+        RunWatch.assertConditionsFollowPhase(run);
+    }
 }
