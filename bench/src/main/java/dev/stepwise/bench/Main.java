@@ -1,0 +1,215 @@
+package dev.stepwise.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The benchmark harness. {@code bench/run} builds it, prepares the cluster and calls it:
+ * <pre>
+ *   java -jar bench/target/stepwise-bench.jar --project DIR [baseline|wide|chain|fan|all]... [--runs R] [--steps S]
+ *        [--chain N] [--fan N] [--tiny] [--jfr] [--no-baseline] [--timeout SEC] [--results DIR] [--session FILE]
+ *   java -jar bench/target/stepwise-bench.jar table FILE.json...
+ * </pre>
+ */
+public final class Main {
+    static final List<String> ORDER = List.of("baseline", "wide", "chain", "fan");
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("table")) {
+            List<JsonNode> files = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                files.add(JSON.readTree(Path.of(args[i]).toFile()));
+            }
+            System.out.print(Table.render(files));
+            return;
+        }
+        int code = run(args);
+        System.exit(code);
+    }
+
+    static int run(String[] args) throws Exception {
+        Set<String> scenarios = new LinkedHashSet<>();
+        int runs = 100;
+        int steps = 10;
+        int chain = 50;
+        int fan = 200;
+        boolean tiny = false;
+        boolean jfr = false;
+        boolean noBaseline = false;
+        long timeout = 1800;
+        Path project = Path.of("..");
+        Path results = null;
+        Path session = null;
+        List<String> jvmArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--chain" -> chain = Integer.parseInt(args[++i]);
+                case "--fan" -> fan = Integer.parseInt(args[++i]);
+                case "--tiny" -> tiny = true;
+                case "--jfr" -> jfr = true;
+                case "--no-baseline" -> noBaseline = true;
+                case "--timeout" -> timeout = Long.parseLong(args[++i]);
+                case "--project" -> project = Path.of(args[++i]);
+                case "--results" -> results = Path.of(args[++i]);
+                case "--session" -> session = Path.of(args[++i]);
+                case "--operator-jvm-arg" -> jvmArgs.add(args[++i]);
+                case "all" -> scenarios.addAll(ORDER);
+                default -> {
+                    if (ORDER.contains(a)) {
+                        scenarios.add(a);
+                    } else {
+                        System.err.println("unknown argument " + a + " (scenarios: " + ORDER + ", all)");
+                        return 2;
+                    }
+                }
+            }
+        }
+        if (scenarios.isEmpty()) {
+            scenarios.addAll(ORDER);
+        }
+        if (tiny) {
+            runs = 3;
+            steps = 2;
+            chain = 5;
+            fan = 5;
+            timeout = Math.min(timeout, 150);
+        }
+        Env env = new Env(project);
+        if (results == null) {
+            results = env.root.resolve(tiny ? "bench/target/results-tiny" : "bench/results");
+        }
+        Files.createDirectories(results);
+        Path work = env.root.resolve("bench/target/work");
+        Files.createDirectories(work);
+
+        Config config = Config.fromKubeconfig(Files.readString(env.adminKubeconfig));
+        config.setRequestTimeout(60_000);
+        boolean ok = true;
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            int kwokNodes = client.nodes().withLabel("type", "kwok").list().getItems().size();
+            Env.Kcm kcm = env.kcm();
+            Bench bench = new Bench(env, client, timeout, work);
+            Bench.log("cluster: kube-controller-manager %s (%s), %d KWOK nodes; operator %s", kcm.flags(), kcm.label(),
+                    kwokNodes, env.operatorJar);
+            ObjectNode baselineWide = null;
+            List<Path> written = new ArrayList<>();
+            for (String scenario : ORDER) {
+                boolean wanted = scenarios.contains(scenario)
+                        || (scenario.equals("baseline") && scenarios.contains("wide") && !noBaseline);
+                if (!wanted) {
+                    continue;
+                }
+                Shape shape = switch (scenario) {
+                    case "baseline", "wide" -> Shape.wide(scenario, runs, steps);
+                    case "chain" -> Shape.chain(chain);
+                    default -> Shape.fan(fan);
+                };
+                ObjectNode doc = header(env, scenario, shape, kwokNodes, jvmArgs, tiny, args);
+                ArrayNode rows = doc.putArray("results");
+                try {
+                    if (scenario.equals("baseline")) {
+                        baselineWide = bench.baseline(shape);
+                        rows.add(baselineWide);
+                    } else {
+                        Path jfrFile = jfr ? work.resolve(LocalDate.now() + "-" + scenario + "-" + kcm.label() + ".jfr") : null;
+                        ObjectNode sw = bench.stepwise(shape, jvmArgs, jfrFile);
+                        rows.add(sw);
+                        ObjectNode base = scenario.equals("wide") ? baselineWide : noBaseline ? null : bench.baseline(shape);
+                        if (base != null) {
+                            if (!scenario.equals("wide")) {
+                                rows.add(base);
+                            }
+                            ObjectNode vs = sw.putObject("vsBaseline");
+                            vs.put("baselineWallSeconds", base.path("wallSeconds").asDouble());
+                            vs.put("baselineScenario", scenario.equals("wide") ? "baseline" : scenario + " (baseline row)");
+                            vs.put("throughputRatio", Bench.round2(base.path("wallSeconds").asDouble()
+                                    / Math.max(0.001, sw.path("wallSeconds").asDouble())));
+                            vs.put("definition", "baseline wall time / Stepwise wall time = Stepwise steps per minute / baseline steps per minute");
+                        }
+                    }
+                } catch (Exception e) {
+                    Bench.log("%s failed: %s", scenario, e);
+                    e.printStackTrace();
+                    ObjectNode err = rows.addObject();
+                    err.put("engine", "error");
+                    err.put("completed", false);
+                    err.put("error", e.toString());
+                }
+                for (JsonNode row : rows) {
+                    ok &= row.path("completed").asBoolean(false);
+                }
+                doc.put("finishedAt", Instant.now().toString());
+                Path file = fileFor(results, scenario, kcm.label());
+                JSON.writeValue(file.toFile(), doc);
+                written.add(file);
+                Bench.log("wrote %s", file);
+                if (session != null) {
+                    Files.writeString(session, file + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            }
+            List<JsonNode> docs = new ArrayList<>();
+            for (Path p : written) {
+                docs.add(JSON.readTree(p.toFile()));
+            }
+            System.out.print(Table.render(docs));
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static ObjectNode header(Env env, String scenario, Shape shape, int kwokNodes, List<String> jvmArgs, boolean tiny,
+                                     String[] args) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("scenario", scenario);
+        doc.put("description", shape.description());
+        doc.put("date", LocalDate.now().toString());
+        doc.put("startedAt", Instant.now().toString());
+        doc.put("command", "bench " + String.join(" ", args));
+        doc.put("tiny", tiny);
+        ObjectNode p = doc.putObject("params");
+        p.put("runs", shape.runs());
+        p.put("stepsPerRun", shape.stepsPerRun());
+        p.put("steps", shape.totalSteps());
+        p.put("handoffsPerRun", shape.handoffs() / Math.max(1, shape.runs()));
+        p.put("image", Bench.IMAGE);
+        p.put("command", String.join(" ", Bench.COMMAND));
+        p.put("nodes", "KWOK (nodeSelector type=kwok, toleration kwok.x-k8s.io/node); no container runs");
+        doc.set("cluster", env.clusterSettings(kwokNodes));
+        doc.set("operator", env.operatorSettings(jvmArgs));
+        doc.set("machine", env.machine());
+        doc.set("git", env.git());
+        return doc;
+    }
+
+    private static Path fileFor(Path dir, String scenario, String kcm) {
+        String base = LocalDate.now() + "-" + scenario + "-" + kcm;
+        Path p = dir.resolve(base + ".json");
+        for (int i = 2; Files.exists(p); i++) {
+            p = dir.resolve(base + "-" + i + ".json");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.stepwise.bench;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator as it ships ({@code java -jar target/quarkus-app/quarkus-run.jar}, production
+ * settings), a child process of the harness so that /proc tells its memory and CPU time.
+ */
+final class OperatorProcess implements AutoCloseable {
+    private static final String READY_URL = "http://localhost:8080/q/health/ready";
+    /** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+    private static final long CLK_TCK = clockTicks();
+
+    private final Process process;
+    private final Path log;
+    private final Thread killer;
+
+    private OperatorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        this.killer = new Thread(process::destroyForcibly, "kill-operator");
+        Runtime.getRuntime().addShutdownHook(killer);
+    }
+
+    static OperatorProcess start(Env env, List<String> jvmArgs, Path log) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(env.operatorJar)) {
+            throw new IllegalStateException(env.operatorJar + " is missing: build it with mvn -q -B package -DskipTests");
+        }
+        if (!Files.isRegularFile(env.operatorKubeconfig)) {
+            throw new IllegalStateException(env.operatorKubeconfig + " is missing: bench/operator-kubeconfig makes it");
+        }
+        if (readyStatus() > 0) {
+            throw new IllegalStateException("something answers on " + READY_URL + ": another operator runs; stop it first");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(env.operatorJar.toString());
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(env.root.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().put("KUBECONFIG", env.operatorKubeconfig.toString());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        OperatorProcess op = new OperatorProcess(pb.start(), log);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (readyStatus() != 200) {
+            if (!op.process.isAlive()) {
+                op.close();
+                throw new IllegalStateException("the operator exited (" + op.process.exitValue() + ") before it was ready; see " + log);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                op.close();
+                throw new IllegalStateException("the operator was not ready within 120 s; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        return op;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** VmHWM (peak resident set) and VmRSS in KiB, from /proc/<pid>/status. */
+    long[] memoryKiB() {
+        long hwm = -1;
+        long rss = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    hwm = Long.parseLong(line.replaceAll("\\D", ""));
+                } else if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException ignored) {
+            // process gone
+        }
+        return new long[] {hwm, rss};
+    }
+
+    /** utime + stime of the process in seconds, from /proc/<pid>/stat. */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // f[0] is field 3 (state): utime is field 14, stime field 15
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    int threads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException ignored) {
+            // gone
+        }
+        return -1;
+    }
+
+    /** SIGTERM (so a flight recording is written), SIGKILL after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException ignored) {
+            // shutting down already
+        }
+    }
+
+    private static int readyStatus() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(READY_URL).toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(2000);
+            try {
+                return c.getResponseCode();
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long clockTicks() {
+        String out = Env.run(List.of("getconf", "CLK_TCK")).trim();
+        try {
+            return Long.parseLong(out);
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
