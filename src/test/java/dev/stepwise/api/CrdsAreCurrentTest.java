@@ -4,7 +4,12 @@ import dev.stepwise.api.v1alpha1.InstanceType;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,6 +30,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrdsAreCurrentTest {
     static final Path COMMITTED = Path.of("crds");
+    @SuppressWarnings("unchecked")
+    static final Class<? extends HasMetadata>[] KINDS = new Class[] {
+        WorkflowResource.class, WorkflowRevision.class, Run.class, InstanceType.class};
+
+    /** The generator sorts printer columns by name; kubectl should show them in SPEC's (declared) order. */
+    static HasMetadata columnsInDeclaredOrder(HasMetadata generated) {
+        CustomResourceDefinition crd = (CustomResourceDefinition) generated;
+        Class<?> kind = Arrays.stream(KINDS).filter(k -> HasMetadata.getKind(k).equals(crd.getSpec().getNames().getKind()))
+                .findFirst().orElseThrow();
+        List<String> order = Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
+                .map(AdditionalPrinterColumn::name).toList();
+        for (var version : crd.getSpec().getVersions()) {
+            if (version.getAdditionalPrinterColumns() != null) {
+                version.getAdditionalPrinterColumns().sort(Comparator.comparingInt(
+                        (CustomResourceColumnDefinition c) -> order.indexOf(c.getName())));
+            }
+        }
+        return crd;
+    }
 
     @Test
     void committedCrdsMatchTheModel(@TempDir Path out) throws IOException {
@@ -30,7 +56,13 @@ class CrdsAreCurrentTest {
                 .inOutputDir(out.toFile())
                 .forCRDVersions("v1")
                 .withParallelGenerationEnabled(false)
-                .customResourceClasses(WorkflowResource.class, WorkflowRevision.class, Run.class, InstanceType.class)
+                .withPostProcessor(new CRDPostProcessor() {
+                    @Override
+                    public HasMetadata process(HasMetadata crd, String crdVersion) {
+                        return columnsInDeclaredOrder(crd);
+                    }
+                })
+                .customResourceClasses(KINDS)
                 .generate();
         List<Path> generated;
         try (Stream<Path> files = Files.list(out)) {
