@@ -43,6 +43,10 @@ public final class RevisionPublisher {
         try {
             created = client.resource(rev).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN && String.valueOf(e.getMessage()).contains("being terminated")) {
+                // the namespace is going away with the Workflow in it: nothing left to publish for
+                return;
+            }
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
