@@ -4,11 +4,7 @@ import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,40 +19,10 @@ import static org.awaitility.Awaitility.await;
  * Invalid Workflows as a user meets them: what the schema can reject fails at apply; the rest is
  * reported by the operator on the Workflow (Ready=False, reason Invalid) and fails its Runs.
  */
-class InvalidWorkflowE2E {
-    private static KubernetesClient client;
-    private static OperatorProcess operator;
-    private String ns;
-
-    @BeforeAll
-    static void startOperator() {
-        client = E2eCluster.client();
-        E2eCluster.installCrds(client);
-        E2eCluster.apply(client, E2eCluster.sample("instancetypes.yaml"), null);
-        operator = OperatorProcess.start("invalid");
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        try {
-            if (operator != null) {
-                operator.close();
-            }
-        } finally {
-            if (client != null) {
-                client.close();
-            }
-        }
-    }
-
+class InvalidWorkflowE2E extends OperatorE2E {
     @BeforeEach
     void createNamespace() {
         ns = E2eCluster.createNamespace(client, "e2e-invalid");
-    }
-
-    @AfterEach
-    void deleteNamespace() {
-        E2eCluster.deleteNamespace(client, ns);
     }
 
     @Test

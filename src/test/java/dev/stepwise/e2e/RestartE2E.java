@@ -5,10 +5,6 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A restart of the operator in the middle of a Run changes nothing but timing: no step runs twice. */
-class RestartE2E {
+class RestartE2E extends OperatorE2E {
     private static final String WORKFLOW = """
             apiVersion: stepwise.dev/v1alpha1
             kind: Workflow
@@ -46,35 +42,6 @@ class RestartE2E {
               workflowRef: {name: chain}
             """;
 
-    private static KubernetesClient client;
-    private static OperatorProcess operator;
-    private String ns;
-
-    @BeforeAll
-    static void startOperator() {
-        client = E2eCluster.client();
-        E2eCluster.installCrds(client);
-        E2eCluster.apply(client, E2eCluster.sample("instancetypes.yaml"), null);
-        operator = OperatorProcess.start("restart");
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        try {
-            if (operator != null) {
-                operator.close();
-            }
-        } finally {
-            if (client != null) {
-                client.close();
-            }
-        }
-    }
-
-    @AfterEach
-    void deleteNamespace() {
-        E2eCluster.deleteNamespace(client, ns);
-    }
 
     @Test
     void aRestartInTheMiddleOfARunRunsNoStepTwice() throws InterruptedException {

@@ -9,10 +9,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,36 +26,7 @@ import static org.awaitility.Awaitility.await;
  * The samples/ as a user meets them: the operator runs as a process (java -jar), each sample is
  * applied as it is into a fresh namespace, and the test checks what kubectl get / describe would show.
  */
-class SamplesE2E {
-    private static KubernetesClient client;
-    private static OperatorProcess operator;
-    private String ns;
-
-    @BeforeAll
-    static void startOperator() {
-        client = E2eCluster.client();
-        E2eCluster.installCrds(client);
-        E2eCluster.apply(client, E2eCluster.sample("instancetypes.yaml"), null);
-        operator = OperatorProcess.start("samples");
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        try {
-            if (operator != null) {
-                operator.close();
-            }
-        } finally {
-            if (client != null) {
-                client.close();
-            }
-        }
-    }
-
-    @AfterEach
-    void deleteNamespace() {
-        E2eCluster.deleteNamespace(client, ns);
-    }
+class SamplesE2E extends OperatorE2E {
 
     private Run runSample(String file, String runName) {
         ns = E2eCluster.createNamespace(client, "e2e-" + file.replace(".yaml", ""));
