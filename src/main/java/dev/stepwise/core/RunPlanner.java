@@ -56,7 +56,9 @@ public final class RunPlanner {
                 advance(name);
             }
         }
-        finishRun(before);
+        if (RunOutcome.settle(status, ctx.cancel(), ctx.generation(), ctx.now(), before, events)) {
+            wakeAt = null;
+        }
         LogBudget.apply(status, ctx.logTailBytes());
         if (!status.phase.isFinished() && !StatusCopy.same(ctx.status(), status)) {
             // refreshed only along with a change that is written anyway: no status write of its own
@@ -317,65 +319,10 @@ public final class RunPlanner {
         return a.message == null || a.message.isBlank() ? why : why + " (" + a.message + ")";
     }
 
-    private void finishRun(RunPhase before) {
-        long done = status.steps.stream().filter(s -> s.phase.isFinished()).count();
-        status.progress = done + "/" + status.steps.size();
-        if (done == status.steps.size()) {
-            List<StepStatus> failed = status.steps.stream()
-                    .filter(s -> s.phase == StepPhase.Failed).toList();
-            if (ctx.cancel()) {
-                status.phase = RunPhase.Cancelled;
-                status.message = "cancelled (spec.cancel: true)";
-            } else if (failed.isEmpty()) {
-                status.phase = RunPhase.Succeeded;
-                status.message = "all " + status.steps.size() + " steps done";
-            } else {
-                status.phase = RunPhase.Failed;
-                StepStatus first = failed.get(0);
-                status.message = "step " + first.name + " failed: " + first.message
-                        + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more failed steps)" : "");
-            }
-            status.finishedAt = Times.format(ctx.now());
-            status.duration = GoDuration.format(Duration.between(Times.parse(status.startedAt), ctx.now()));
-            wakeAt = null;
-        } else {
-            List<String> running = status.steps.stream().filter(s -> s.phase == StepPhase.Running
-                    || s.phase == StepPhase.Waiting).map(s -> s.name).toList();
-            status.message = running.isEmpty() ? "starting" : "running: " + String.join(", ", running.subList(0, Math.min(5, running.size())))
-                    + (running.size() > 5 ? " and " + (running.size() - 5) + " more" : "");
-        }
-        status.message = StatusBudget.truncate(status.message, StatusBudget.MESSAGE_BYTES);
-        status.observedGeneration = ctx.generation();
-        status.conditions = Conditions.apply(status.conditions, RunConditions.forPhase(status.phase, status.message),
-                List.of(), ctx.generation(), ctx.now());
-        if (before != status.phase) {
-            RunEvent.Type type = status.phase == RunPhase.Failed ? RunEvent.Type.Warning : RunEvent.Type.Normal;
-            events.add(new RunEvent(type, status.phase.name(), status.message));
-        }
-    }
-
     private void wakeAt(Instant t) {
         if (wakeAt == null || t.isBefore(wakeAt)) {
             wakeAt = t;
         }
     }
 
-    /** Marks a Run failed before any step started (invalid workflow, missing param...). */
-    public static RunStatus failBeforeStart(RunStatus current, Long generation, String workflow, String message,
-                                            Instant now) {
-        RunStatus s = StatusCopy.of(current);
-        s.workflow = workflow;
-        s.phase = RunPhase.Failed;
-        s.message = StatusBudget.truncate(message, StatusBudget.MESSAGE_BYTES);
-        if (s.startedAt == null) {
-            s.startedAt = Times.format(now);
-        }
-        s.finishedAt = Times.format(now);
-        s.duration = GoDuration.format(Duration.between(Times.parse(s.startedAt), now));
-        s.progress = "0/" + s.steps.size();
-        s.observedGeneration = generation;
-        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Failed, s.message), List.of(),
-                generation, now);
-        return s;
-    }
 }

@@ -10,6 +10,7 @@ import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import dev.stepwise.core.Conditions;
 import dev.stepwise.core.RunContext;
 import dev.stepwise.core.RunEvent;
+import dev.stepwise.core.RunOutcome;
 import dev.stepwise.core.RunPlan;
 import dev.stepwise.core.RunPlanner;
 import dev.stepwise.core.RunConditions;
@@ -93,7 +94,7 @@ public class RunReconciler implements Reconciler<Run> {
                     ? new RevisionPinning.Fail("revision '" + status.revision + "' no longer exists")
                     : RevisionPinning.decide(run, workflow, name -> revision(context, name, ns), now, config.workflowWaitTimeout());
             if (pin instanceof RevisionPinning.Fail fail) {
-                RunStatus failed = RunPlanner.failBeforeStart(status, run.getMetadata().getGeneration(),
+                RunStatus failed = RunOutcome.failBeforeStart(status, run.getMetadata().getGeneration(),
                         run.getSpec().workflowRef.name, fail.message(), now);
                 events.record(run, new RunEvent(RunEvent.Type.Warning, RunPhase.Failed.name(), fail.message()), now);
                 StatusWriter.write(run, failed, context);

@@ -992,7 +992,7 @@ class RunPlannerTest {
 
     @Test
     void failBeforeStartFinishesFailedWithTheReason() {
-        RunStatus s = RunPlanner.failBeforeStart(null, 2L, "etl", "missing required param 'table'", T0);
+        RunStatus s = RunOutcome.failBeforeStart(null, 2L, "etl", "missing required param 'table'", T0);
 
         assertThat(s.phase).isEqualTo(RunPhase.Failed);
         assertThat(s.message).isEqualTo("missing required param 'table'");
