@@ -22,6 +22,15 @@ final class Informers {
         return source(ctx, type).list(r -> true).toList();
     }
 
+    /**
+     * The cached resources an indexer (added in prepareEventSources) files under {@code key}, as a List.
+     * Context.getSecondaryResources collects into Sets, which hashes every Job, pod and Run in full
+     * (managedFields and all): the hottest code of a profiled operator under load.
+     */
+    static <R extends HasMetadata, P extends HasMetadata> List<R> byIndex(Context<P> ctx, Class<R> type, String index, String key) {
+        return source(ctx, type).byIndex(index, key);
+    }
+
     static <R extends HasMetadata, P extends HasMetadata> Optional<R> get(Context<P> ctx, Class<R> type, String name, String namespace) {
         return source(ctx, type).get(new ResourceID(name, namespace));
     }

@@ -36,6 +36,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,8 @@ import java.util.Set;
  */
 @ControllerConfiguration(name = "run")
 public class RunReconciler implements Reconciler<Run> {
+    /** Index of the Job and pod informers: "namespace/run". */
+    private static final String BY_RUN = "byRun";
     private final Clock clock;
     private final StepwiseConfig config;
 
@@ -66,6 +70,15 @@ public class RunReconciler implements Reconciler<Run> {
                 .withLabelSelector(Labels.SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(Labels.RUN_ANNOTATION, null, Run.class))
                 .build(), context);
+        // a Run's Jobs and pods by index (see Informers.byIndex): keyed like runKey
+        jobs.addIndexers(Map.of(BY_RUN, job -> job.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "Run".equals(o.getKind()))
+                .map(o -> job.getMetadata().getNamespace() + "/" + o.getName()).toList()));
+        pods.addIndexers(Map.of(BY_RUN, pod -> {
+            var annotations = pod.getMetadata().getAnnotations();
+            String run = annotations == null ? null : annotations.get(Labels.RUN_ANNOTATION);
+            return run == null ? List.of() : List.of(pod.getMetadata().getNamespace() + "/" + run);
+        }));
         // read-only caches: revisions are immutable and InstanceTypes are read when a Job is built
         var revisions = new InformerEventSource<>(InformerEventSourceConfiguration.from(WorkflowRevision.class, Run.class)
                 .withSecondaryToPrimaryMapper(r -> Set.of()).build(), context);
@@ -108,13 +121,22 @@ public class RunReconciler implements Reconciler<Run> {
             params = pinned.params();
         }
 
+        String key = ns + "/" + run.getMetadata().getName();
+        InformerEventSource<Job, Run> jobSource = Informers.source(context, Job.class);
+        List<Job> jobs = new ArrayList<>(Informers.byIndex(context, Job.class, BY_RUN, key));
+        if (status != null) {
+            // a Job created moments ago is in JOSDK's cache of recent creates before the informer has it
+            Set<String> known = new HashSet<>();
+            jobs.forEach(j -> known.add(j.getMetadata().getName()));
+            status.steps.forEach(s -> s.attempts.stream().filter(a -> !a.isFinished() && a.job != null && !known.contains(a.job))
+                    .forEach(a -> jobSource.get(new ResourceID(a.job, ns)).ifPresent(jobs::add)));
+        }
         var observed = new RunObserver(context.getClient()).observe(ns, status,
-                context.getSecondaryResources(Job.class), context.getSecondaryResources(Pod.class));
+                jobs, Informers.byIndex(context, Pod.class, BY_RUN, key));
         RunPlan plan = RunPlanner.plan(new RunContext(run.getMetadata().getName(), ns, run.getMetadata().getGeneration(),
                 revision.getSpec().workflow, revision.getMetadata().getName(), revision.getSpec().template, params,
                 run.getSpec().cancelRequested(), status, observed, instanceTypes(context), now, config.logTailBytes()));
 
-        InformerEventSource<Job, Run> jobSource = Informers.source(context, Job.class);
         boolean again = new RunActuator(context.getClient(), new StepJobBuilder(config.gitImage()))
                 .act(run, plan, now, job -> jobSource.handleRecentResourceCreate(ResourceID.fromResource(job), job));
 

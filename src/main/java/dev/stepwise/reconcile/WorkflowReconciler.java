@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,6 +34,8 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "workflow")
 public class WorkflowReconciler implements Reconciler<WorkflowResource> {
+    /** Index of the Run informer: "namespace/workflow" (see Informers.byIndex). */
+    private static final String BY_WORKFLOW = "byWorkflow";
     private final Clock clock;
 
     public WorkflowReconciler(Clock clock) {
@@ -58,6 +61,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                         ? Set.of()
                         : Set.of(new ResourceID(run.getSpec().workflowRef.name, run.getMetadata().getNamespace())))
                 .build(), context);
+        runs.addIndexers(Map.of(BY_WORKFLOW, (Run run) -> run.getSpec() == null || run.getSpec().workflowRef == null
+                ? List.of() : List.of(run.getMetadata().getNamespace() + "/" + run.getSpec().workflowRef.name)));
         return List.of(revisions, instanceTypes, runs);
     }
 
@@ -84,7 +89,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         WorkflowStatus old = wf.getStatus() == null ? new WorkflowStatus() : wf.getStatus();
         status.currentRevision = old.currentRevision;
         status.revision = old.revision;
-        status.lastRun = LastRun.of(context.getSecondaryResources(Run.class));
+        status.lastRun = LastRun.of(Informers.byIndex(context, Run.class, BY_WORKFLOW,
+                wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName()));
         Long generation = wf.getMetadata().getGeneration();
         status.observedGeneration = generation;
         List<Conditions.Desired> conditions;
