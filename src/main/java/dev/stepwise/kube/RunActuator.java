@@ -16,11 +16,24 @@ import org.jboss.logging.Logger;
 
 import java.net.HttpURLConnection;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /** Carries out a plan's API calls: delete Jobs, create Jobs (adopting ones that exist), record events. */
 public final class RunActuator {
     private static final Logger LOG = Logger.getLogger(RunActuator.class);
+    /** Job creates of one reconcile run concurrently, at most this many at a time across all Runs. */
+    static final int CREATE_CONCURRENCY = 32;
+    private static final ExecutorService CREATES = Executors.newFixedThreadPool(CREATE_CONCURRENCY, r -> {
+        Thread t = new Thread(r, "stepwise-job-create");
+        t.setDaemon(true);
+        return t;
+    });
     private final KubernetesClient client;
     private final StepJobBuilder jobs;
     private final RunEvents events;
@@ -42,26 +55,51 @@ public final class RunActuator {
             client.batch().v1().jobs().inNamespace(ns).withName(name)
                     .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         }
-        for (JobToCreate req : plan.create()) {
+        // all at once: a step that fans out to 200 children must not create their Jobs one by one
+        List<JobToCreate> requests = plan.create();
+        List<CompletableFuture<Job>> calls = new ArrayList<>();
+        for (JobToCreate req : requests) {
             Job job = jobs.build(run, plan.status().workflow, req);
+            calls.add(create(job, requests.size() == 1));
+        }
+        RuntimeException unexpected = null;
+        for (int i = 0; i < requests.size(); i++) {
+            JobToCreate req = requests.get(i);
             try {
-                created.accept(client.resource(job).create());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                    LOG.debugf("job %s/%s exists: adopted", ns, job.getMetadata().getName());
+                created.accept(calls.get(i).join());
+            } catch (CompletionException ce) {
+                if (!(ce.getCause() instanceof KubernetesClientException e)) {
+                    unexpected = unexpected != null ? unexpected
+                            : ce.getCause() instanceof RuntimeException re ? re : ce;
+                } else if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                    LOG.debugf("job %s/%s exists: adopted", ns, req.name());
                 } else if (e.getCode() == 400 || e.getCode() == 422) {
                     // the API server refuses this Job as built (a bad quantity, say): the attempt fails with why
                     failAttempt(plan.status(), req.name(), e, now);
                     refused = true;
                 } else {
-                    throw e;
+                    unexpected = unexpected != null ? unexpected : e;
                 }
             }
+        }
+        if (unexpected != null) {
+            throw unexpected;
         }
         for (RunEvent event : plan.events()) {
             events.record(run, event, now);
         }
         return refused;
+    }
+
+    private CompletableFuture<Job> create(Job job, boolean here) {
+        if (!here) {
+            return CompletableFuture.supplyAsync(() -> client.resource(job).create(), CREATES);
+        }
+        try {
+            return CompletableFuture.completedFuture(client.resource(job).create());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static void failAttempt(RunStatus status, String jobName, KubernetesClientException e, Instant now) {
