@@ -2,6 +2,7 @@ package dev.stepwise.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -30,9 +31,11 @@ public final class PodLogs {
         }
         try {
             // bounded: a node that cannot serve logs (a simulated one, a lost one) must not hold up a hand-off
-            return CompletableFuture.supplyAsync(() -> client.pods().inNamespace(namespace).withName(pod)
-                    .inContainer(StepJobBuilder.CONTAINER).tailingLines(TAIL_LINES).getLog())
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // a plain GET of the log: PodResource.getLog() first waits for the pod to be ready, which
+            // costs a LIST of pods and a short-lived informer per call
+            String url = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod, "log")
+                    + "?container=" + StepJobBuilder.CONTAINER + "&tailLines=" + TAIL_LINES;
+            return CompletableFuture.supplyAsync(() -> client.raw(url)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | KubernetesClientException e) {
             LOG.debugf("no log for pod %s/%s: %s", namespace, pod, e.getMessage());
             return null;
