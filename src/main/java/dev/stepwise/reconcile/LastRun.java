@@ -1,14 +1,23 @@
 package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.Run;
+import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.WorkflowStatus;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 
 /** The newest Run of a Workflow, as its status shows it. */
 final class LastRun {
     private LastRun() {
+    }
+
+    /** What of a Run its Workflow's status shows (name and creation time never change). */
+    static List<Object> fields(Run run) {
+        RunStatus s = run.getStatus();
+        return s == null ? List.of() : Arrays.asList(s.phase, s.startedAt, s.finishedAt);
     }
 
     static WorkflowStatus.RunSummary of(Collection<Run> runs) {

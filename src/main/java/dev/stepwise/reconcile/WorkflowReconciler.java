@@ -60,6 +60,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                 .withSecondaryToPrimaryMapper((Run run) -> run.getSpec() == null || run.getSpec().workflowRef == null
                         ? Set.of()
                         : Set.of(new ResourceID(run.getSpec().workflowRef.name, run.getMetadata().getNamespace())))
+                // status.lastRun shows only these: a step's progress in a Run is no reason to look at its Workflow
+                .withOnUpdateFilter((Run now, Run before) -> !LastRun.fields(now).equals(LastRun.fields(before)))
                 .build(), context);
         runs.addIndexers(Map.of(BY_WORKFLOW, (Run run) -> run.getSpec() == null || run.getSpec().workflowRef == null
                 ? List.of() : List.of(run.getMetadata().getNamespace() + "/" + run.getSpec().workflowRef.name)));
