@@ -84,6 +84,7 @@ final class Bench {
                 try (Tracker t = new Tracker(client, ns, true, null)) {
                     long offset = Audit.mark(env.auditLog);
                     double cpu0 = op.cpuSeconds();
+                    Map<String, Double> procs0 = env.cpuSnapshot(op.pid());
                     Map<String, Long> started = new ConcurrentHashMap<>();
                     long t0 = System.currentTimeMillis();
                     parallel(shape.runs(), i -> {
@@ -104,6 +105,7 @@ final class Bench {
                     long tJobs = t.jobs.values().stream().mapToLong(j -> j.finished).max().orElse(tRuns);
                     long tEnd = Math.max(tRuns, tJobs);
                     double cpuEnd = op.cpuSeconds();
+                    r.set("cpuSecondsByProcess", Env.cpuDelta(procs0, env.cpuSnapshot(op.pid()), (tEnd - t0) / 1000.0));
                     long[] mem = op.memoryKiB();
                     r.put("operatorThreads", op.threads());
                     Thread.sleep(1500); // the audit log is written as responses complete
@@ -172,6 +174,7 @@ final class Bench {
                 }
             })) {
                 Map<String, Long> started = new ConcurrentHashMap<>();
+                Map<String, Double> procs0 = env.cpuSnapshot(-1);
                 long t0 = System.currentTimeMillis();
                 List<Future<?>> roots = new ArrayList<>();
                 for (int i = 0; i < shape.runs(); i++) {
@@ -191,6 +194,7 @@ final class Bench {
                 if (!done) {
                     tEnd = System.currentTimeMillis();
                 }
+                r.set("cpuSecondsByProcess", Env.cpuDelta(procs0, env.cpuSnapshot(-1), (System.currentTimeMillis() - t0) / 1000.0));
                 r.put("completed", done && failure.get() == null && t.jobsFinished() >= shape.totalSteps());
                 if (failure.get() != null) {
                     r.put("firstFailure", failure.get());

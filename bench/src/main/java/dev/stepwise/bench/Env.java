@@ -190,6 +190,75 @@ final class Env {
         return n;
     }
 
+    /**
+     * CPU seconds (utime+stime from /proc/PID/stat) of every cluster component, the harness itself
+     * and the whole machine ("machine busy", from /proc/stat), to diff over a scenario.
+     */
+    Map<String, Double> cpuSnapshot(long operatorPid) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (var files = Files.list(root.resolve(".cluster/pids"))) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString().replace(".pid", "");
+                double cpu = procCpu(Files.readString(f).trim());
+                if (cpu >= 0) {
+                    out.put(name, cpu);
+                }
+            }
+        } catch (IOException ignored) {
+            // no cluster files: nothing to report
+        }
+        if (operatorPid > 0) {
+            out.put("operator", procCpu(Long.toString(operatorPid)));
+        }
+        out.put("harness", procCpu(Long.toString(ProcessHandle.current().pid())));
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            out.put("machine busy", busy / (double) CLK_TCK);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
+        return out;
+    }
+
+    static final long CLK_TCK = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            return Long.parseLong(run(List.of("getconf", "CLK_TCK")).trim());
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    static double procCpu(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static ObjectNode cpuDelta(Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        after.forEach((k, v) -> {
+            Double b = before.get(k);
+            if (b != null && b >= 0 && v >= 0) {
+                n.put(k, Math.round((v - b) * 10) / 10.0);
+            }
+        });
+        n.put("wallSeconds", Math.round(wallSeconds * 10) / 10.0);
+        n.put("cores", Runtime.getRuntime().availableProcessors());
+        return n;
+    }
+
     static String run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -62,6 +62,7 @@ public final class Main {
         Path results = null;
         Path session = null;
         List<String> jvmArgs = new ArrayList<>();
+        String tag = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -77,6 +78,7 @@ public final class Main {
                 case "--results" -> results = Path.of(args[++i]);
                 case "--session" -> session = Path.of(args[++i]);
                 case "--operator-jvm-arg" -> jvmArgs.add(args[++i]);
+                case "--tag" -> tag = args[++i];
                 case "all" -> scenarios.addAll(ORDER);
                 default -> {
                     if (ORDER.contains(a)) {
@@ -100,7 +102,8 @@ public final class Main {
         }
         Env env = new Env(project);
         if (results == null) {
-            results = env.root.resolve(tiny ? "bench/target/results-tiny" : "bench/results");
+            // a profiled operator is not the operator as it ships: keep those figures out of bench/results
+            results = env.root.resolve(tiny ? "bench/target/results-tiny" : jfr ? "bench/target/results-profile" : "bench/results");
         }
         Files.createDirectories(results);
         Path work = env.root.resolve("bench/target/work");
@@ -148,7 +151,11 @@ public final class Main {
                             vs.put("baselineScenario", scenario.equals("wide") ? "baseline" : scenario + " (baseline row)");
                             vs.put("throughputRatio", Bench.round2(base.path("wallSeconds").asDouble()
                                     / Math.max(0.001, sw.path("wallSeconds").asDouble())));
-                            vs.put("definition", "baseline wall time / Stepwise wall time = Stepwise steps per minute / baseline steps per minute");
+                            vs.put("throughputRatioJobsDone", Bench.round2(base.path("wallSeconds").asDouble()
+                                    / Math.max(0.001, sw.path("lastJobFinishedSeconds").asDouble())));
+                            vs.put("definition", "throughputRatio: baseline wall time / Stepwise wall time (every Run finished) = Stepwise "
+                                    + "steps per minute / baseline steps per minute; throughputRatioJobsDone: the same with Stepwise's "
+                                    + "time until its last Job was seen Complete, i.e. until the Job controller caught up");
                         }
                     }
                 } catch (Exception e) {
@@ -163,7 +170,7 @@ public final class Main {
                     ok &= row.path("completed").asBoolean(false);
                 }
                 doc.put("finishedAt", Instant.now().toString());
-                Path file = fileFor(results, scenario, kcm.label());
+                Path file = fileFor(results, scenario + (tag == null ? "" : "-" + tag), kcm.label());
                 JSON.writeValue(file.toFile(), doc);
                 written.add(file);
                 Bench.log("wrote %s", file);
@@ -189,6 +196,7 @@ public final class Main {
         doc.put("startedAt", Instant.now().toString());
         doc.put("command", "bench " + String.join(" ", args));
         doc.put("tiny", tiny);
+        doc.put("operatorJvmArgs", String.join(" ", jvmArgs));
         ObjectNode p = doc.putObject("params");
         p.put("runs", shape.runs());
         p.put("stepsPerRun", shape.stepsPerRun());

@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class OperatorProcess implements AutoCloseable {
     private static final String READY_URL = "http://localhost:8080/q/health/ready";
-    /** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-    private static final long CLK_TCK = clockTicks();
 
     private final Process process;
     private final Path log;
@@ -94,14 +92,7 @@ final class OperatorProcess implements AutoCloseable {
 
     /** utime + stime of the process in seconds, from /proc/<pid>/stat. */
     double cpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // f[0] is field 3 (state): utime is field 14, stime field 15
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return Env.procCpu(Long.toString(pid()));
     }
 
     int threads() {
@@ -152,14 +143,6 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    private static long clockTicks() {
-        String out = Env.run(List.of("getconf", "CLK_TCK")).trim();
-        try {
-            return Long.parseLong(out);
-        } catch (NumberFormatException e) {
-            return 100;
-        }
-    }
 
     String logTail(int lines) {
         try {

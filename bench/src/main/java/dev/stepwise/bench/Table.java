@@ -8,7 +8,7 @@ import java.util.List;
 /** The one table: a row per engine run, read back from the JSON files so every figure printed is one that was written. */
 final class Table {
     private static final String[] HEAD = {"KCM qps/burst/syncs", "scenario", "engine", "steps", "wall s", "steps/min",
-        "vs baseline", "hand-off ms p50/p90/p99/max", "pod->Job p50/p99", "RSS MiB", "CPU s", "req/step",
+        "vs baseline Runs/Jobs", "hand-off ms p50/p90/p99/max", "pod->Job p50/p99", "RSS MiB", "CPU s", "req/step",
         "writes/attempt", "max Run KiB", "ok"};
 
     private Table() {
@@ -29,12 +29,13 @@ final class Table {
                 rows.add(new String[] {
                     kcm,
                     doc.path("scenario").asText() + " (" + doc.path("params").path("runs").asText() + "x"
-                            + doc.path("params").path("stepsPerRun").asText() + ")",
+                            + doc.path("params").path("stepsPerRun").asText() + ")"
+                            + (doc.path("operatorJvmArgs").asText("").isEmpty() ? "" : " " + doc.path("operatorJvmArgs").asText()),
                     r.path("engine").asText(),
                     r.path("steps").asText("-"),
                     num(r.path("wallSeconds"), 1),
                     num(r.path("stepsPerMinute"), 0),
-                    r.has("vsBaseline") ? Math.round(r.path("vsBaseline").path("throughputRatio").asDouble() * 100) + " %" : "-",
+                    r.has("vsBaseline") ? vs(r) : "-",
                     h.path("n").asInt() == 0 ? "-" : h.path("p50").asText() + "/" + h.path("p90").asText() + "/"
                             + h.path("p99").asText() + "/" + h.path("max").asText(),
                     hp.path("n").asInt() == 0 ? "-" : hp.path("p50").asText() + "/" + hp.path("p99").asText(),
@@ -71,8 +72,17 @@ final class Table {
         sb.append("hand-off: child Job seen created - last parent Job seen finished (harness watch). The operator acts on the pod's\n")
                 .append("end, before the Job controller marks the Job Complete, so hand-offs can be small or negative (not clamped);\n")
                 .append("pod->Job measures from the parent pod seen ended. req/step and writes/attempt: operator requests in the API\n")
-                .append("server's audit log. vs baseline: Stepwise steps/min over the same shape run as bare Jobs by the harness.\n");
+                .append("server's audit log. vs baseline: Stepwise steps/min over the same shape run as bare Jobs by the harness, with Stepwise\n")
+                .append("done when every Run finished / when the Job controller had also marked every Job Complete.\n");
         return sb.toString();
+    }
+
+    /** Stepwise's throughput as a share of the baseline's: until every Run finished / until every Job was Complete. */
+    private static String vs(JsonNode r) {
+        double base = r.path("vsBaseline").path("baselineWallSeconds").asDouble();
+        double runs = r.path("wallSeconds").asDouble();
+        double jobs = r.path("lastJobFinishedSeconds").asDouble(runs);
+        return Math.round(base / Math.max(0.001, runs) * 100) + " %/" + Math.round(base / Math.max(0.001, jobs) * 100) + " %";
     }
 
     private static void line(StringBuilder sb, String[] cells, int[] w) {
