@@ -118,6 +118,7 @@ public final class Main {
             Bench bench = new Bench(env, client, timeout, work);
             Bench.log("cluster: kube-controller-manager %s (%s), %d KWOK nodes; operator %s", kcm.flags(), kcm.label(),
                     kwokNodes, env.operatorJar);
+            Bench.settle();
             ObjectNode baselineWide = null;
             List<Path> written = new ArrayList<>();
             for (String scenario : ORDER) {
