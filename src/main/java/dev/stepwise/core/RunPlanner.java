@@ -45,7 +45,7 @@ public final class RunPlanner {
     private RunPlan decide() {
         RunPhase before = status.phase;
         if (before != null && before.isFinished()) {
-            return new RunPlan(status, List.of(), List.of(), List.of(), null);
+            return new RunPlan(status, false, List.of(), List.of(), List.of(), null);
         }
         start();
         AttemptFolding.fold(ctx, dag, steps, events);
@@ -60,7 +60,8 @@ public final class RunPlanner {
             wakeAt = null;
         }
         LogBudget.apply(status, ctx.logTailBytes());
-        if (!status.phase.isFinished() && !StatusCopy.same(ctx.status(), status)) {
+        boolean changed = !StatusCopy.same(ctx.status(), status);
+        if (changed && !status.phase.isFinished()) {
             // refreshed only along with a change that is written anyway: no status write of its own
             status.duration = GoDuration.format(Duration.between(Times.parse(status.startedAt), ctx.now()));
         }
@@ -68,7 +69,7 @@ public final class RunPlanner {
         if (requeue != null && requeue.isNegative()) {
             requeue = Duration.ZERO;
         }
-        return new RunPlan(status, create, delete, events, requeue);
+        return new RunPlan(status, changed, create, delete, events, requeue);
     }
 
     /** First sight of the Run: one Pending entry per step, in the workflow's order. */

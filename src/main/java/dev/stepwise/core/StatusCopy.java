@@ -15,9 +15,9 @@ public final class StatusCopy {
         return s == null ? new RunStatus() : MAPPER.convertValue(s, RunStatus.class);
     }
 
-    /** Whether two statuses serialize alike, the way they would be written. */
-    public static boolean same(RunStatus a, RunStatus b) {
-        return MAPPER.valueToTree(a == null ? new RunStatus() : a).equals(MAPPER.valueToTree(b));
+    /** Whether two statuses serialize alike, the way they would be written (null: no status yet). */
+    public static boolean same(Object a, Object b) {
+        return MAPPER.valueToTree(a).equals(MAPPER.valueToTree(b));
     }
 
     public static Step of(Step s) {

@@ -140,7 +140,8 @@ public class RunReconciler implements Reconciler<Run> {
         boolean again = new RunActuator(context.getClient(), new StepJobBuilder(config.gitImage()))
                 .act(run, plan, now, job -> jobSource.handleRecentResourceCreate(ResourceID.fromResource(job), job));
 
-        if (!StatusJson.same(status, plan.status())) {
+        // a Job the API server refused changed the plan's status after planning
+        if (plan.statusChanged() || again) {
             StatusWriter.write(run, plan.status(), context);
         }
         Duration requeue = again ? Duration.ofSeconds(1) : plan.requeueAfter();
@@ -157,7 +158,7 @@ public class RunReconciler implements Reconciler<Run> {
         s.observedGeneration = run.getMetadata().getGeneration();
         s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Pending, wait.message()),
                 List.of(), run.getMetadata().getGeneration(), now);
-        if (!StatusJson.same(run.getStatus(), s)) {
+        if (!StatusCopy.same(run.getStatus(), s)) {
             StatusWriter.write(run, s, context);
         }
         return UpdateControl.<Run>noUpdate().rescheduleAfter(wait.retryAfter());

@@ -7,6 +7,7 @@ import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import dev.stepwise.api.v1alpha1.WorkflowStatus;
 import dev.stepwise.core.Conditions;
+import dev.stepwise.core.StatusCopy;
 import dev.stepwise.core.RevisionDecision;
 import dev.stepwise.core.WorkflowValidator;
 import dev.stepwise.kube.RevisionPublisher;
@@ -116,7 +117,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                     new Conditions.Desired("Reconciling", Conditions.FALSE, "Invalid", msg));
         }
         status.conditions = Conditions.apply(old.conditions, conditions, List.of(), generation, clock.instant());
-        if (StatusJson.same(old, status)) {
+        if (StatusCopy.same(old, status)) {
             return UpdateControl.noUpdate();
         }
         wf.setStatus(status);

@@ -776,6 +776,7 @@ class RunPlannerTest {
         Sim sim = new Sim(spec(a, step("b"), step("c", "a", "b")));
         RunPlan first = sim.plan();
         assertThat(first.create()).hasSize(2);
+        assertThat(first.statusChanged()).isTrue();
 
         for (int i = 0; i < 3; i++) {
             String before = JSON.writeValueAsString(sim.status);
@@ -784,6 +785,7 @@ class RunPlannerTest {
             assertThat(again.delete()).isEmpty();
             assertThat(again.events()).isEmpty();
             assertThat(JSON.writeValueAsString(again.status())).isEqualTo(before);
+            assertThat(again.statusChanged()).isFalse();
         }
 
         // also in the middle of a backoff, after observing a failure
@@ -795,6 +797,7 @@ class RunPlannerTest {
         assertThat(again.create()).isEmpty();
         assertThat(again.events()).isEmpty();
         assertThat(JSON.writeValueAsString(again.status())).isEqualTo(waiting);
+        assertThat(again.statusChanged()).isFalse();
     }
 
     @Test
