@@ -93,10 +93,10 @@ public final class RunActuator {
 
     private CompletableFuture<Job> create(Job job, boolean here) {
         if (!here) {
-            return CompletableFuture.supplyAsync(() -> client.resource(job).create(), CREATES);
+            return CompletableFuture.supplyAsync(() -> dev.stepwise.metrics.JobCreateTimer.time(() -> client.resource(job).create()), CREATES);
         }
         try {
-            return CompletableFuture.completedFuture(client.resource(job).create());
+            return CompletableFuture.completedFuture(dev.stepwise.metrics.JobCreateTimer.time(() -> client.resource(job).create()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

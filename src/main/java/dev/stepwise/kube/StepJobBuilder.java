@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -30,9 +31,15 @@ public final class StepJobBuilder {
     static final String WORKSPACE = "/workspace";
 
     private final String gitImage;
+    private final StepSecurity security;
 
     public StepJobBuilder(String gitImage) {
+        this(gitImage, StepSecurity.fromConfig());
+    }
+
+    public StepJobBuilder(String gitImage, StepSecurity security) {
         this.gitImage = gitImage;
+        this.security = security;
     }
 
     public Job build(Run run, String workflow, JobToCreate req) {
@@ -68,6 +75,8 @@ public final class StepJobBuilder {
                 .withTerminationMessagePath(OUTPUTS_PATH)
                 .withTerminationMessagePolicy("File")
                 .build());
+        PodSpec podSpec = pod.build();
+        security.apply(podSpec, req.instanceType());
         Long deadline = req.settings().timeout() == null ? null : Math.max(1, req.settings().timeout().getSeconds());
         return new JobBuilder()
                 .withNewMetadata()
@@ -90,7 +99,7 @@ public final class StepJobBuilder {
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels)
                             .addToAnnotations(Labels.RUN_ANNOTATION, run.getMetadata().getName()).endMetadata()
-                        .withSpec(pod.build())
+                        .withSpec(podSpec)
                     .endTemplate()
                 .endSpec()
                 .build();
@@ -114,6 +123,8 @@ public final class StepJobBuilder {
     private Container cloneContainer(Repository repo, List<VolumeMount> mounts) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("REPO_URL", repo.url, null));
+        // a non-root user (StepSecurity) has no writable home in most git images: git config --global writes here
+        env.add(new EnvVar("HOME", "/tmp", null));
         env.add(new EnvVar("REPO_REVISION", repo.revision == null ? "" : repo.revision, null));
         if (repo.tokenSecretRef != null) {
             env.add(new EnvVarBuilder().withName("GIT_TOKEN").withNewValueFrom()

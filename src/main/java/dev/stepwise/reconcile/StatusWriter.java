@@ -21,6 +21,7 @@ final class StatusWriter {
                 .withNamespace(run.getMetadata().getNamespace())
                 .build());
         fresh.setStatus(status);
+        dev.stepwise.metrics.StatusWrites.observe(run, status);
         PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
     }
 }

@@ -83,4 +83,16 @@ class CrdsAreCurrentTest {
                     .isEqualTo(Files.readString(p));
         }
     }
+
+    /** operator/ installs crds/ as a kustomize base: its Kustomization must list exactly the generated CRDs. */
+    @Test
+    void theKustomizationOfCrdsListsEveryGeneratedCrd() throws IOException {
+        List<String> listed = Files.readAllLines(COMMITTED.resolve("Kustomization")).stream()
+                .filter(l -> l.startsWith("- ")).map(l -> l.substring(2).trim()).sorted().toList();
+        List<String> crds;
+        try (Stream<Path> files = Files.list(COMMITTED)) {
+            crds = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+        }
+        assertThat(listed).as("crds/Kustomization resources").isEqualTo(crds);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 
@@ -30,6 +31,17 @@ public class InstanceTypeSpec {
 
     @JsonPropertyDescription("Tolerations of the step's pod.")
     public List<Toleration> tolerations = new ArrayList<>();
+
+    @JsonPropertyDescription("Whether steps on this InstanceType must run as a non-root user. Unset = the operator's "
+            + "setting (stepwise.steps.run-as-non-root, default true: the pod passes Pod Security 'restricted'). "
+            + "false = the container runs as its image's user, root included, with the runtime's default "
+            + "capabilities (Pod Security 'baseline'): the way a step that needs root asks for it.")
+    public Boolean runAsNonRoot;
+
+    @JsonPropertyDescription("User ID the step's containers run as when running as non-root. Unset = the operator's "
+            + "setting (stepwise.steps.run-as-user, default 65532).")
+    @Min(1)
+    public Long runAsUser;
 
     @JsonIgnore
     public boolean isDefaultType() {
