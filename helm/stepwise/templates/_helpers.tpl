@@ -1,8 +1,9 @@
 {{- define "stepwise.fullname" -}}
+{{- /* release "stepwise" -> stepwise-operator, the names operator/ uses; "x" -> x-stepwise-operator */ -}}
 {{- if contains "stepwise" .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-operator" .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-stepwise" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-stepwise-operator" .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 {{- end -}}
 

@@ -1,11 +1,17 @@
 package dev.stepwise.operator;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -29,6 +35,9 @@ public class LeaderElection {
     private final LeaderElectionConfig config;
     private final KubernetesClient client;
     private final AtomicBoolean leader = new AtomicBoolean();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private volatile String leaseNamespace;
+    private volatile String identity;
 
     public LeaderElection(LeaderElectionConfig config, KubernetesClient client) {
         this.config = config;
@@ -50,6 +59,8 @@ public class LeaderElection {
         String namespace = leaseNamespace(config.leaseNamespace(), System.getenv(), SERVICE_ACCOUNT_NAMESPACE,
                 client.getConfiguration().getNamespace());
         String identity = identity(config.identity(), System.getenv());
+        this.leaseNamespace = namespace;
+        this.identity = identity;
         LOG.infof("leader election: Lease %s/%s as %s (lease %s)", namespace, config.leaseName(), identity,
                 config.leaseDuration());
         return new LeaderElectionConfiguration(config.leaseName(), namespace, config.leaseDuration(),
@@ -57,8 +68,48 @@ public class LeaderElection {
                 new LeaderCallbacks(() -> {
                     leader.set(true);
                     LOG.infof("this replica (%s) leads", identity);
-                }, () -> leader.set(false), newLeader -> { }),
-                true);
+                }, this::stoppedLeading, newLeader -> { }),
+                // JOSDK would call System.exit from the shutdown hook on a graceful stop, which blocks the
+                // JVM until the kubelet kills it: stoppedLeading exits only when the Lease was lost
+                false);
+    }
+
+    /** The Lease was lost (not renewed in time) or this process stops: never reconcile without it. */
+    private void stoppedLeading() {
+        leader.set(false);
+        if (shuttingDown.get()) {
+            LOG.info("stopped leading: shutting down");
+            return;
+        }
+        LOG.error("lost the leader-election Lease: exiting so that only the new leader acts (the pod restarts as a standby)");
+        System.exit(1);
+    }
+
+    /** Runs before the operator is stopped (Quarkus Operator SDK stops it at the default priority). */
+    void shuttingDown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent ev) {
+        shuttingDown.set(true);
+    }
+
+    /**
+     * On a graceful stop (SIGTERM: a rollout, a scale-down, helm uninstall), after the operator has
+     * stopped reconciling, the Lease this replica holds is deleted: a standby takes over at its next
+     * try (retryPeriod) instead of after the lease duration, and an uninstall leaves no Lease behind.
+     */
+    void releaseOnShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) ShutdownEvent ev) {
+        if (!config.enabled() || leaseNamespace == null) {
+            return;
+        }
+        // the operator closed its client when it stopped: a short-lived one with the same configuration
+        try (KubernetesClient c = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build()) {
+            var leases = c.leases().inNamespace(leaseNamespace).withName(config.leaseName());
+            Lease lease = leases.get();
+            if (lease != null && lease.getSpec() != null && identity.equals(lease.getSpec().getHolderIdentity())) {
+                leases.delete();
+                LOG.infof("released Lease %s/%s", leaseNamespace, config.leaseName());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not release Lease %s/%s (it expires by itself): %s", leaseNamespace, config.leaseName(), e.getMessage());
+        }
     }
 
     static String leaseNamespace(Optional<String> configured, Map<String, String> env, Path serviceAccountNamespace,
