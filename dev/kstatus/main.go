@@ -5,12 +5,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
@@ -19,6 +19,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	// apimachinery's json keeps integers as int64, as the API server's objects have them
 	var obj map[string]interface{}
 	if err := json.Unmarshal(in, &obj); err != nil {
 		fail(err)

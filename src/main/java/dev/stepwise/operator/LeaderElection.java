@@ -68,6 +68,7 @@ public class LeaderElection {
                 new LeaderCallbacks(() -> {
                     leader.set(true);
                     LOG.infof("this replica (%s) leads", identity);
+                    LeaseOwner.attach(client, namespace, config.leaseName());
                 }, this::stoppedLeading, newLeader -> { }),
                 // JOSDK would call System.exit from the shutdown hook on a graceful stop, which blocks the
                 // JVM until the kubelet kills it: stoppedLeading exits only when the Lease was lost
