@@ -24,6 +24,17 @@ public final class Tools {
                 "helm (dev/helm --path builds it)");
     }
 
+    public static Path kubectl() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin");
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir, "kubectl");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return find("STEPWISE_KUBECTL", Path.of("/usr/bin/kubectl"), "kubectl");
+    }
+
     public static Path kstatus() {
         String env = System.getenv("STEPWISE_KSTATUS");
         return find("STEPWISE_KSTATUS", env == null ? Path.of("/nonexistent") : Path.of(env), "kstatus (dev/tools builds it)");
