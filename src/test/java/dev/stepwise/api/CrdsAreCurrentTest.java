@@ -50,8 +50,51 @@ class CrdsAreCurrentTest {
         return crd;
     }
 
+    static Class<?> kindOf(HasMetadata crd) {
+        String kind = ((CustomResourceDefinition) crd).getSpec().getNames().getKind();
+        return Arrays.stream(KINDS).filter(k -> HasMetadata.getKind(k).equals(kind)).findFirst().orElseThrow();
+    }
+
+    /** kubectl explain teaches every field: our own descriptions, and Kubernetes' for the types we embed. */
+    @Test
+    void everyFieldOfEveryCrdIsDescribed() throws IOException {
+        List<String> undescribed = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(COMMITTED)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+                var crd = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(f.toFile());
+                for (var version : crd.path("spec").path("versions")) {
+                    undescribed(crd.path("spec").path("names").path("kind").asText().toLowerCase(),
+                            version.path("schema").path("openAPIV3Schema"), undescribed);
+                }
+            }
+        }
+        assertThat(undescribed).as("schema fields without a description").isEmpty();
+    }
+
+    private static void undescribed(String path, com.fasterxml.jackson.databind.JsonNode schema, List<String> out) {
+        var props = schema.path("properties");
+        for (var it = props.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String p = path + "." + e.getKey();
+            boolean topLevel = path.indexOf('.') < 0 && List.of("apiVersion", "kind", "metadata").contains(e.getKey());
+            if (!e.getValue().has("description") && !topLevel) {
+                out.add(p);
+            }
+            undescribed(p, e.getValue(), out);
+            undescribed(p, e.getValue().path("items"), out);
+            undescribed(p, e.getValue().path("additionalProperties"), out);
+        }
+    }
+
     @Test
     void committedCrdsMatchTheModel(@TempDir Path out) throws IOException {
+        if (Boolean.getBoolean("stepwise.updateCrds")) {
+            Path swagger = KubernetesDescriptions.swagger();
+            assertThat(swagger).as("the OpenAPI document of Kubernetes %s (go mod download k8s.io/kubernetes@%s)",
+                    KubernetesDescriptions.KUBERNETES_VERSION, KubernetesDescriptions.KUBERNETES_VERSION).exists();
+            KubernetesDescriptions.write(KubernetesDescriptions.extract(swagger, KubernetesDescriptions.roots(KINDS)));
+        }
+        KubernetesDescriptions descriptions = KubernetesDescriptions.committed();
         new CRDGenerator()
                 .inOutputDir(out.toFile())
                 .forCRDVersions("v1")
@@ -59,7 +102,7 @@ class CrdsAreCurrentTest {
                 .withPostProcessor(new CRDPostProcessor() {
                     @Override
                     public HasMetadata process(HasMetadata crd, String crdVersion) {
-                        return columnsInDeclaredOrder(crd);
+                        return columnsInDeclaredOrder(descriptions.describe(crd, kindOf(crd)));
                     }
                 })
                 .customResourceClasses(KINDS)
