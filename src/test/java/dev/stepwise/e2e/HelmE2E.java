@@ -102,7 +102,8 @@ class HelmE2E {
         watched = E2eCluster.createNamespace(client, "e2e-helm");
         assertThat(runHelloWorld(watched).getStatus().phase).isEqualTo(RunPhase.Succeeded);
 
-        InClusterOperator.helm("upgrade", RELEASE, "helm/stepwise", "-n", NS, "--set", "logTailBytes=1024", "--wait", "--timeout", "180s");
+        InClusterOperator.helm("upgrade", RELEASE, "helm/stepwise", "-n", NS, "--set", "logTailBytes=1024",
+                "--set", "logs.json=true", "--wait", "--timeout", "180s");
         assertThat(hasColumn()).as("the upgraded Run CRD has the DURATION column").isTrue();
         var env = client.apps().deployments().inNamespace(NS).withName(InClusterOperator.NAME).get()
                 .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
@@ -114,6 +115,21 @@ class HelmE2E {
         client.resources(Run.class).inNamespace(watched).withName("hello-world-1").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(Run.class).inNamespace(watched).withName("hello-world-1").get() == null);
         assertThat(runHelloWorld(watched).getStatus().phase).isEqualTo(RunPhase.Succeeded);
+        // logs.json=true: one JSON object a line, the Run and the step as fields
+        await("a JSON log line about step hello of hello-world-1").atMost(Duration.ofSeconds(30)).until(() ->
+                InClusterOperator.logs(client, NS).lines().filter(l -> l.startsWith("{")).map(HelmE2E::json)
+                        .anyMatch(j -> "dev.stepwise.activity".equals(j.path("loggerName").asText())
+                                && "hello-world-1".equals(j.path("mdc").path("run").asText())
+                                && "hello".equals(j.path("mdc").path("step").asText())
+                                && watched.equals(j.path("mdc").path("namespace").asText())));
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode json(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
     }
 
     @Test

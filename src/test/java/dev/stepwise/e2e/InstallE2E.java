@@ -83,6 +83,26 @@ class InstallE2E {
         }
     }
 
+    /** kubectl explain FIELD, its lines joined (kubectl wraps long descriptions). */
+    static String explain(String field) {
+        return InClusterOperator.kubectl("explain", field).replaceAll("\\s+", " ");
+    }
+
+    @Test
+    @Order(0)
+    void kubectlExplainTeachesEmbeddedKubernetesTypes() {
+        // the API server publishes a CRD's schema to OpenAPI shortly after it is established
+        await("kubectl explain workflow.spec.steps.env.valueFrom").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(explain("workflow.spec.steps.env.valueFrom"))
+                        .contains("Source for the environment variable's value"));
+        assertThat(explain("runs.stepwise.dev.status"))
+                .contains("The Run's progress as the operator observed it");
+        assertThat(explain("instancetype.spec.tolerations.effect"))
+                .contains("Effect indicates the taint effect to match");
+        assertThat(explain("instancetype.spec.runAsNonRoot"))
+                .contains("the way a step that needs root asks for it");
+    }
+
     @Test
     @Order(1)
     void everySampleRunsToItsDocumentedPhaseWithStepPodsThatPassRestricted() {
