@@ -37,6 +37,16 @@ public final class TestOperator implements AutoCloseable {
             public Duration workflowWaitTimeout() {
                 return Duration.ofSeconds(20);
             }
+
+            @Override
+            public Duration defaultPendingTimeout() {
+                return Duration.ofMinutes(30);
+            }
+
+            @Override
+            public int disruptionRetryLimit() {
+                return 3;
+            }
         };
     }
 
