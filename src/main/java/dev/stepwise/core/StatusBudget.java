@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  * The structure around it is bounded too: at most 500 steps (schema), and at most
  * {@link #RUN_ATTEMPTS} attempts listed per Run (older failed attempts of a step are left out, the
- * first and the latest kept), so the worst Run serialises to about 1.1 MiB.
+ * first and the latest kept), so the worst Run serialises to about 1 MB.
  */
 public final class StatusBudget {
     /** All log tails of one Run together. 500 steps x 3 attempts get ~170 bytes each. */
@@ -28,7 +28,7 @@ public final class StatusBudget {
     public static final int MESSAGE_BYTES = 1024;
     public static final int MIN_MESSAGE_BYTES = 64;
     /** Attempts listed in one Run's status; a step keeps at least {@link #MIN_STEP_ATTEMPTS}. */
-    public static final int RUN_ATTEMPTS = 2000;
+    public static final int RUN_ATTEMPTS = 1500;
     public static final int MIN_STEP_ATTEMPTS = 3;
     public static final int MAX_STEP_ATTEMPTS = 20;
 

@@ -30,11 +30,10 @@ public final class ApiErrors {
                     ? e.getStatus().getMessage() : e.getMessage();
             String reason = e.getStatus() != null && e.getStatus().getReason() != null && !e.getStatus().getReason().isBlank()
                     ? e.getStatus().getReason() : reasonFor(code, e);
-            if (code == 0) {
+            if (code <= 0) {
+                // no HTTP answer at all (Fabric8 says -1): the request timed out or never connected
                 Throwable inner = unwrap(e.getCause());
-                if (inner != null && inner != e) {
-                    return noAnswer(inner, serverMessage);
-                }
+                return noAnswer(inner != null && inner != e ? inner : e, inner != null ? inner.getMessage() : serverMessage);
             }
             return new Failure(code, reason, serverMessage, retriable(code));
         }
@@ -50,7 +49,7 @@ public final class ApiErrors {
 
     /** 4xx other than these are about the request itself; asking again would get the same answer. */
     static boolean retriable(int code) {
-        return code == 0 || code == 403 || code == 408 || code == 409 || code == 429 || code >= 500;
+        return code <= 0 || code == 403 || code == 408 || code == 409 || code == 429 || code >= 500;
     }
 
     private static String reasonFor(int code, KubernetesClientException e) {

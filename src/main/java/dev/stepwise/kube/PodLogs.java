@@ -50,11 +50,17 @@ public final class PodLogs {
         // costs a LIST of pods and a short-lived informer per call
         String url = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod, "log")
                 + "?container=" + StepJobBuilder.CONTAINER + "&tailLines=" + TAIL_LINES;
-        for (int attempt = 1; ; attempt++) {
+        // a failed read is tried once more; a request the connection dropped before any answer (a pooled
+        // connection the server closed) does not count as a try
+        int failures = 0;
+        for (int sent = 1; ; sent++) {
             try {
                 return read(url, keepBytes);
             } catch (IOException | ExecutionException | TimeoutException e) {
-                if (attempt == 2) {
+                if (!(e instanceof NoAnswer)) {
+                    failures++;
+                }
+                if (failures >= 2 || sent >= 3) {
                     LOG.debugf("no log for pod %s/%s: %s", namespace, pod, e.getMessage());
                     return null;
                 }
@@ -69,10 +75,18 @@ public final class PodLogs {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder().uri(url).build();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        HttpResponse<InputStream> response = http.sendAsync(request, InputStream.class).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        HttpResponse<InputStream> response;
+        try {
+            response = http.sendAsync(request, InputStream.class).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new NoAnswer(e.getCause());
+        }
         InputStream in = response.body();
         if (response.code() != 200) {
-            close(in);
+            // read the (short) error body to its end, so the connection can serve the next request
+            try (in) {
+                in.readNBytes(64 * 1024);
+            }
             throw new IOException("HTTP " + response.code());
         }
         // read on another thread, so a stalled stream is cut off (closed) at the deadline
@@ -98,6 +112,13 @@ public final class PodLogs {
             }
         } catch (IOException ignored) {
             // nothing more to read from it either way
+        }
+    }
+
+    /** The request got no answer at all: the connection failed or was closed under it. */
+    static final class NoAnswer extends IOException {
+        NoAnswer(Throwable cause) {
+            super(cause);
         }
     }
 

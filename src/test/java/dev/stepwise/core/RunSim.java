@@ -17,14 +17,14 @@ import java.util.Map;
 import static dev.stepwise.core.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A Run under test: the planner's inputs, with the status of the last plan applied as if written back. */
-final class RunSim {
+/** A Run under test (also for edge tests that feed the core): the planner's inputs, with the status of the last plan applied as if written back. */
+public final class RunSim {
     static final String RUN = "etl-x7k2p";
     final WorkflowSpec spec;
-    String runName = RUN;
+    public String runName = RUN;
     Map<String, String> params = new LinkedHashMap<>();
     boolean cancel;
-    RunStatus status;
+    public RunStatus status;
     final Map<String, ObservedJob> jobs = new LinkedHashMap<>();
     Map<String, InstanceTypeSpec> instanceTypes = new LinkedHashMap<>();
     Instant now = T0;
@@ -32,13 +32,13 @@ final class RunSim {
     long generation = 1L;
     RunPlan last;
 
-    RunSim(WorkflowSpec spec) {
+    public RunSim(WorkflowSpec spec) {
         this.spec = spec;
     }
 
     final java.util.Set<String> jobsWithLivePods = new java.util.HashSet<>();
     final Map<String, Map<String, String>> stored = new LinkedHashMap<>();
-    ActionResults results = ActionResults.NONE;
+    public ActionResults results = ActionResults.NONE;
     PlannerSettings settings() {
         return new PlannerSettings(logTailBytes, Duration.ofMinutes(30), 3, Duration.ofSeconds(60));
     }
@@ -58,7 +58,8 @@ final class RunSim {
     }
 
     /** Plans, applies the status, and checks the invariants every plan must keep. */
-    RunPlan plan() {
+    public RunPlan plan() {
+        before = status;
         // the first plan pins directly (RunLifecycleTest covers pinning); later ones go through the lifecycle
         last = status == null || status.revision == null ? RunPlanner.plan(facts(), pin()) : RunLifecycle.decide(facts());
         stored.putAll(last.storeOutputs());
@@ -68,16 +69,28 @@ final class RunSim {
         return last;
     }
 
-    RunSim at(Duration sinceT0) {
+    /** The status the last plan started from. */
+    private RunStatus before;
+
+    /**
+     * The reconciler's second look: the same inputs as the last plan, with what went wrong carrying it out
+     * ({@link #results}).
+     */
+    public RunPlan planAgain(RunPlan first) {
+        status = before;
+        return plan();
+    }
+
+    public RunSim at(Duration sinceT0) {
         now = T0.plus(sinceT0);
         return this;
     }
 
-    StepStatus step(String name) {
+    public StepStatus step(String name) {
         return status.steps.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow();
     }
 
-    Attempt attempt(String step, int number) {
+    public Attempt attempt(String step, int number) {
         return step(step).attempts.stream().filter(a -> a.number == number).findFirst().orElseThrow();
     }
 
@@ -127,7 +140,7 @@ final class RunSim {
     }
 
     /** SPEC "Conditions and GitOps health": the four conditions always match the phase. */
-    static void assertConditionsMatchPhase(RunStatus status, long generation) {
+    public static void assertConditionsMatchPhase(RunStatus status, long generation) {
         RunPhase phase = status.phase;
         String succeeded;
         String ready;

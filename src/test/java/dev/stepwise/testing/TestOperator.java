@@ -1,5 +1,6 @@
 package dev.stepwise.testing;
 
+import dev.stepwise.reconcile.RevisionReconciler;
 import dev.stepwise.reconcile.RunReconciler;
 import dev.stepwise.reconcile.StepwiseConfig;
 import dev.stepwise.reconcile.WorkflowReconciler;
@@ -18,6 +19,7 @@ public final class TestOperator implements AutoCloseable {
         this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new WorkflowReconciler(clock));
         operator.register(new RunReconciler(clock, config()));
+        operator.register(new RevisionReconciler());
         operator.start();
     }
 
