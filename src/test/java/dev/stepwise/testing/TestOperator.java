@@ -16,7 +16,8 @@ public final class TestOperator implements AutoCloseable {
 
     public TestOperator(KubernetesClient client, MutableClock clock) {
         this.clock = clock;
-        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(false));
         operator.register(new WorkflowReconciler(clock));
         operator.register(new RunReconciler(clock, config()));
         operator.register(new RevisionReconciler());
