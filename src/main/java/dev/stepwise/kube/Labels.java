@@ -48,12 +48,8 @@ public final class Labels {
 
     /** The controller owner reference's UID, or null. */
     public static String controllerUid(io.fabric8.kubernetes.api.model.HasMetadata o) {
-        for (var ref : o.getMetadata().getOwnerReferences()) {
-            if (Boolean.TRUE.equals(ref.getController())) {
-                return ref.getUid();
-            }
-        }
-        return null;
+        var ref = controller(o);
+        return ref == null ? null : ref.getUid();
     }
 
     /** The controller owner reference, or null. */

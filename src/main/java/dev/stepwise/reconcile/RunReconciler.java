@@ -58,6 +58,7 @@ public class RunReconciler implements Reconciler<Run> {
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
     private final Clock clock;
     private final StepwiseConfig config;
+    /** Remembers what it stored per Run, so it is made once, with the first event sources. */
     private SensitiveOutputs sensitive;
 
     public RunReconciler(Clock clock, StepwiseConfig config) {
@@ -67,6 +68,7 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
+        sensitive = new SensitiveOutputs(context.getClient());
         return RunEventSources.create(context);
     }
 
@@ -75,7 +77,7 @@ public class RunReconciler implements Reconciler<Run> {
         Instant now = clock.instant();
         String ns = run.getMetadata().getNamespace();
         var client = context.getClient();
-        SensitiveOutputs outputs = sensitiveOutputs(context);
+        SensitiveOutputs outputs = sensitive;
         boolean finished = run.getStatus() != null && run.getStatus().phase != null && run.getStatus().phase.isFinished();
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
         Supplier<Optional<WorkflowResource>> workflow = () -> Optional.ofNullable(client.resources(WorkflowResource.class)
@@ -131,19 +133,11 @@ public class RunReconciler implements Reconciler<Run> {
             status.steps.forEach(s -> s.attempts.stream().filter(a -> !a.isFinished() && a.job != null && !known.contains(a.job))
                     .forEach(a -> jobSource.get(new ResourceID(a.job, ns)).ifPresent(jobs::add)));
         }
-        Map<String, Map<String, Map<String, String>>> stored = new LinkedHashMap<>();
         return new RunObserver(context.getClient(), config.logTailBytes()).observe(run, jobs,
                 jobUid -> Informers.byIndex(context, Pod.class, RunEventSources.BY_CONTROLLER, jobUid),
                 jobName -> Informers.byIndex(context, Pod.class, RunEventSources.BY_JOB_NAME, ns + "/" + jobName),
                 jobUid -> RunEventSources.latestMessage(Informers.byIndex(context, Event.class, RunEventSources.BY_INVOLVED, jobUid)),
-                () -> stored.computeIfAbsent("", k -> outputs.read(run)));
-    }
-
-    private synchronized SensitiveOutputs sensitiveOutputs(Context<Run> context) {
-        if (sensitive == null) {
-            sensitive = new SensitiveOutputs(context.getClient());
-        }
-        return sensitive;
+                () -> outputs.read(run));
     }
 
     private static Optional<WorkflowRevision> revision(Context<Run> context, String name, String ns) {
@@ -164,5 +158,4 @@ public class RunReconciler implements Reconciler<Run> {
         }
         return out;
     }
-
 }
