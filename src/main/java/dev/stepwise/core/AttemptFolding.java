@@ -2,105 +2,115 @@ package dev.stepwise.core;
 
 import dev.stepwise.api.v1alpha1.Attempt;
 import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
 
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
- * Folds what was observed of Jobs into the attempts of the status. A Job of this Run that status
- * does not know (created just before a crash) is adopted as its attempt, so no step runs twice.
+ * Folds what was observed of this Run's Jobs into the attempts of the status. A Job of this Run that
+ * status does not know yet (created just before a crash, or by a create whose answer was lost) is
+ * adopted as its attempt, so no step runs twice. Jobs reach here only when their controller is this
+ * Run by UID: a Job left by an earlier Run of the same name is never folded in.
  */
 final class AttemptFolding {
     private AttemptFolding() {
     }
 
-    static void fold(RunContext ctx, Dag dag, Map<String, StepStatus> steps, List<RunEvent> events) {
-        for (ObservedJob job : ctx.jobs().values()) {
-            StepStatus st = steps.get(job.step());
-            if (st != null && st.attempts.stream().noneMatch(a -> a.number == job.attempt())) {
-                Attempt a = new Attempt();
-                a.number = job.attempt();
-                a.job = job.jobName();
-                a.startedAt = Times.format(job.createdAt() != null ? job.createdAt() : ctx.now());
-                st.attempts.add(a);
-                st.attempts.sort(Comparator.comparing(x -> x.number));
-                if (st.startedAt == null) {
-                    st.startedAt = a.startedAt;
-                }
-                if (st.phase == dev.stepwise.api.v1alpha1.StepPhase.Pending) {
-                    st.phase = dev.stepwise.api.v1alpha1.StepPhase.Running;
-                }
-            }
+    static void fold(PlanState plan) {
+        for (ObservedJob job : plan.facts.observed().jobs().values()) {
+            adopt(plan, job);
         }
-        for (StepStatus st : steps.values()) {
-            Step step = dag.step(st.name);
-            for (Attempt a : st.attempts) {
-                ObservedJob job = a.isFinished() ? null : ctx.jobs().get(a.job);
-                if (job != null && step != null) {
-                    apply(ctx, step, a, job, events);
-                }
+        for (StepStatus st : plan.steps.values()) {
+            Step step = plan.dag.step(st.name);
+            if (step == null || st.attempts.isEmpty()) {
+                continue;
+            }
+            Attempt last = st.attempts.get(st.attempts.size() - 1);
+            ObservedJob job = last.isFinished() || last.job == null ? null : plan.facts.observed().jobs().get(last.job);
+            if (job != null) {
+                apply(plan, st, step, last, job);
             }
         }
     }
 
-    private static void apply(RunContext ctx, Step step, Attempt a, ObservedJob job, List<RunEvent> events) {
+    /** A Job newer than every attempt status knows, or one that status asked for without seeing it created. */
+    private static void adopt(PlanState plan, ObservedJob job) {
+        StepStatus st = plan.steps.get(job.step());
+        if (st == null || st.phase.isFinished()) {
+            return;
+        }
+        Attempt last = st.attempts.isEmpty() ? null : st.attempts.get(st.attempts.size() - 1);
+        if (last != null && last.number == job.attempt() && last.job == null && !last.isFinished()) {
+            last.job = job.jobName();
+            last.reason = null;
+            last.message = null;
+            st.nextRetryAt = null;
+            st.message = null;
+            return;
+        }
+        if (last != null && job.attempt() <= last.number) {
+            return;
+        }
+        Attempt a = new Attempt();
+        a.number = job.attempt();
+        a.job = job.jobName();
+        a.startedAt = Times.format(job.createdAt() != null ? job.createdAt() : plan.now());
+        st.attempts.add(a);
+        if (st.startedAt == null) {
+            st.startedAt = a.startedAt;
+        }
+        st.phase = StepPhase.Running;
+        st.nextRetryAt = null;
+        st.message = null;
+    }
+
+    private static void apply(PlanState plan, StepStatus st, Step step, Attempt a, ObservedJob job) {
         if (job.podName() != null) {
             a.pod = job.podName();
         }
         switch (job.state()) {
             case ACTIVE -> {
-                a.reason = job.podStarted() ? null : job.reason();
-                a.message = job.podStarted() ? null : trim(job.message());
+                boolean show = !job.podStarted() || job.disrupted();
+                a.reason = show ? job.reason() : null;
+                a.message = show ? trim(job.message()) : null;
+                if (job.disrupted()) {
+                    // remembered now: the pod may be gone by the time its Job fails
+                    a.disrupted = Boolean.TRUE;
+                }
             }
             case SUCCEEDED -> {
-                finish(ctx, step, a, job);
+                finish(plan, step, a, job);
                 a.exitCode = job.exitCode() == null ? 0 : job.exitCode();
                 a.reason = "Completed";
                 Outputs.Parsed parsed = Outputs.parse(job.terminationMessage(), step.outputs);
                 a.message = parsed.undeclared().isEmpty() ? null
                         : trim("ignored undeclared outputs: " + String.join(", ", parsed.undeclared()));
+                a.disrupted = null;
             }
             case FAILED, MISSING -> {
-                finish(ctx, step, a, job);
+                finish(plan, step, a, job);
+                boolean known = a.lostToDisruption();
+                boolean disrupted = job.disrupted() || known;
                 a.exitCode = job.exitCode();
-                a.reason = job.reason() == null ? "Error" : job.reason();
-                a.message = trim(job.message());
-                a.disrupted = job.disrupted() ? Boolean.TRUE : null;
-                events.add(new RunEvent(RunEvent.Type.Warning, "AttemptFailed", "step " + step.name + " attempt "
-                        + a.number + " failed: " + RunPlanner.describeFailure(a) + (job.disrupted() ? " (disrupted, retried)" : "")));
+                // a disruption seen while the pod lived keeps its reason, even when the pod is gone now
+                if (!known || a.reason == null) {
+                    a.reason = job.reason() == null ? "Error" : job.reason();
+                    a.message = trim(job.message());
+                }
+                a.disrupted = disrupted ? Boolean.TRUE : null;
+                plan.warn("AttemptFailed", "step " + st.name + " attempt " + a.number + " failed: "
+                        + ContainerStepDriver.describeFailure(a) + (disrupted ? " (disrupted)" : ""));
             }
         }
     }
 
-    private static void finish(RunContext ctx, Step step, Attempt a, ObservedJob job) {
-        a.finishedAt = Times.format(job.finishedAt() != null ? job.finishedAt() : ctx.now());
+    private static void finish(PlanState plan, Step step, Attempt a, ObservedJob job) {
+        a.finishedAt = Times.format(job.finishedAt() != null ? job.finishedAt() : plan.now());
         if (job.logs() != null) {
-            a.logs = step.redacted() ? Outputs.REDACTED : StatusBudget.tail(job.logs(), ctx.logTailBytes());
+            a.logs = step.redacted() ? Outputs.REDACTED : StatusBudget.tail(job.logs(), plan.facts.settings().logTailBytes());
         }
     }
 
     private static String trim(String message) {
         return message == null || message.isBlank() ? null : StatusBudget.truncate(message, StatusBudget.MESSAGE_BYTES);
-    }
-
-    /** Outputs as status shows them: the declared values, or [REDACTED] for a sensitive step. */
-    static Map<String, String> outputsForStatus(RunContext ctx, Step step, Attempt last) {
-        ObservedJob job = ctx.jobs().get(last.job);
-        Map<String, String> values = job == null ? new LinkedHashMap<>()
-                : Outputs.parse(job.terminationMessage(), step.outputs).values();
-        return step.redacted() ? Outputs.redact(values) : values;
-    }
-
-    /** The real outputs of a succeeded step, for templates and when: status, or the pod's message if redacted. */
-    static Map<String, String> realOutputs(RunContext ctx, Step step, StepStatus st) {
-        if (!step.redacted()) {
-            return st.outputs == null ? Map.of() : st.outputs;
-        }
-        Attempt last = st.attempts.isEmpty() ? null : st.attempts.get(st.attempts.size() - 1);
-        ObservedJob job = last == null ? null : ctx.jobs().get(last.job);
-        return job == null ? Map.of() : Outputs.parse(job.terminationMessage(), step.outputs).values();
     }
 }

@@ -23,6 +23,7 @@ public final class Dag {
     private final Map<String, List<String>> children = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final List<List<String>> levels = new ArrayList<>();
+    private List<String> order;
 
     private Dag() {
     }
@@ -127,7 +128,7 @@ public final class Dag {
 
     /** Step names in the workflow's order. */
     public List<String> names() {
-        return List.copyOf(steps.keySet());
+        return Collections.unmodifiableList(new ArrayList<>(steps.keySet()));
     }
 
     public List<String> parents(String name) {
@@ -145,8 +146,11 @@ public final class Dag {
 
     /** Every step in an order where parents come before children. */
     public List<String> topologicalOrder() {
-        List<String> order = new ArrayList<>();
-        levels.forEach(order::addAll);
+        if (order == null) {
+            List<String> all = new ArrayList<>();
+            levels.forEach(all::addAll);
+            order = Collections.unmodifiableList(all);
+        }
         return order;
     }
 

@@ -28,6 +28,32 @@ public final class JobNames {
         return head + suffix;
     }
 
+    /**
+     * The name used when {@code <run>-<step>-<attempt>} is taken by another Run's Job (two Runs
+     * whose names and step names join alike, such as deploy + prod-check and deploy-prod + check):
+     * {@code <run>-<step>-<first 8 of the Run's UID>-<attempt>}, unique to this Run.
+     */
+    public static String qualified(String run, String uid, String step, int attempt) {
+        String tag = uid.replace("-", "");
+        return of(run, step + "-" + tag.substring(0, Math.min(8, tag.length())), attempt);
+    }
+
+    /**
+     * {@code name} if it fits in {@code max} characters, else its head and a hash of the whole, so
+     * distinct long names stay distinct (Secrets, Events: DNS subdomains of at most 253).
+     */
+    public static String fit(String name, int max) {
+        if (name.length() <= max) {
+            return name;
+        }
+        String suffix = "-" + sha256(name).substring(0, 10);
+        String head = name.substring(0, max - suffix.length());
+        while (!head.isEmpty() && !Character.isLetterOrDigit(head.charAt(head.length() - 1))) {
+            head = head.substring(0, head.length() - 1);
+        }
+        return head + suffix;
+    }
+
     /** Hex SHA-256 of a string. */
     public static String sha256(String s) {
         try {

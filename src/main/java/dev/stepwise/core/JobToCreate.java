@@ -14,4 +14,9 @@ import java.util.Map;
  */
 public record JobToCreate(String name, String stepName, int attempt, Step step, EffectiveStep settings,
                           InstanceTypeSpec instanceType, Map<String, String> params) {
+
+    /** The same request under another Job name. */
+    public JobToCreate named(String other) {
+        return new JobToCreate(other, stepName, attempt, step, settings, instanceType, params);
+    }
 }

@@ -5,6 +5,9 @@ import java.time.Instant;
 /**
  * What the operator saw of one attempt's Job and pod, reduced to the facts decisions need.
  * Built at the Kubernetes edge; the planner never sees a Job object.
+ *
+ * @param disrupted the pod carries a DisruptionTarget condition (evicted through the Eviction API,
+ *                  preempted, its node lost): a real disruption, retried without using up the limit
  */
 public record ObservedJob(
         String jobName,
@@ -27,13 +30,14 @@ public record ObservedJob(
         ACTIVE,
         SUCCEEDED,
         FAILED,
-        /** The Job was confirmed gone from the API server (deleted by someone, or never visible). */
+        /** The Job was confirmed gone from the API server before its attempt ended: someone deleted it. */
         MISSING
     }
 
+    /** A Job that status waits on and the API server no longer has: deleted by someone else. */
     public static ObservedJob missing(String jobName, String step, int attempt) {
         return new ObservedJob(jobName, step, attempt, null, State.MISSING, null, false, null, null,
-                "JobLost", "the attempt's Job disappeared", null, true, null);
+                "JobDeleted", "the attempt's Job was deleted before it finished", null, false, null);
     }
 
     public boolean isFinished() {

@@ -1,13 +1,17 @@
 package dev.stepwise.core;
 
-import dev.stepwise.api.v1alpha1.WorkflowRevisionSpec;
 import dev.stepwise.api.v1alpha1.WorkflowSpec;
 
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
 
-/** Whether a valid Workflow spec needs a new revision, compared with the newest published one. */
+/**
+ * Whether a valid Workflow spec needs a new revision. Only revisions this Workflow published (its UID
+ * as their controller) can be reused; numbers count on past every revision of its name, so a Workflow
+ * deleted and created again never hands out, or collides with, the revisions an unfinished Run of
+ * the old one still holds.
+ */
 public final class RevisionDecision {
     private RevisionDecision() {
     }
@@ -16,18 +20,26 @@ public final class RevisionDecision {
     public record Outcome(String name, int number, String hash, boolean publish) {
     }
 
+    /**
+     * A revision as published: its number, content hash, the UID of the Workflow that published it and
+     * whether it is being deleted.
+     */
+    public record Published(int number, String hash, String ownerUid, boolean deleting) {
+    }
+
     public static String nameOf(String workflow, int number) {
         return workflow + "-r" + number;
     }
 
-    public static Outcome decide(String workflow, WorkflowSpec spec, Collection<WorkflowRevisionSpec> existing) {
+    public static Outcome decide(String workflow, String workflowUid, WorkflowSpec spec, Collection<Published> existing) {
         String hash = ContentHash.of(spec);
-        Optional<WorkflowRevisionSpec> newest = existing.stream().filter(r -> r.revision != null)
-                .max(Comparator.comparing(r -> r.revision));
-        if (newest.isPresent() && hash.equals(newest.get().hash)) {
-            return new Outcome(nameOf(workflow, newest.get().revision), newest.get().revision, hash, false);
+        Optional<Published> newestOwn = existing.stream()
+                .filter(r -> workflowUid == null || workflowUid.equals(r.ownerUid()))
+                .max(Comparator.comparingInt(Published::number));
+        if (newestOwn.isPresent() && !newestOwn.get().deleting() && hash.equals(newestOwn.get().hash())) {
+            return new Outcome(nameOf(workflow, newestOwn.get().number()), newestOwn.get().number(), hash, false);
         }
-        int next = newest.map(r -> r.revision + 1).orElse(1);
+        int next = existing.stream().mapToInt(Published::number).max().orElse(0) + 1;
         return new Outcome(nameOf(workflow, next), next, hash, true);
     }
 }

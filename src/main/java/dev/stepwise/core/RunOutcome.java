@@ -59,12 +59,12 @@ public final class RunOutcome {
         return finished;
     }
 
-    /** Marks a Run failed before any step started (invalid workflow, missing param...). */
-    public static RunStatus failBeforeStart(RunStatus current, Long generation, String workflow, String message,
-                                            Instant now) {
+    /** Ends a Run before any step started: Failed (invalid workflow, missing param...) or Cancelled. */
+    static RunStatus endBeforeStart(RunStatus current, RunPhase phase, Long generation, String workflow, String message,
+                                    Instant now) {
         RunStatus s = StatusCopy.of(current);
         s.workflow = workflow;
-        s.phase = RunPhase.Failed;
+        s.phase = phase;
         s.message = StatusBudget.truncate(message, StatusBudget.MESSAGE_BYTES);
         if (s.startedAt == null) {
             s.startedAt = Times.format(now);
@@ -73,7 +73,7 @@ public final class RunOutcome {
         s.duration = GoDuration.format(Duration.between(Times.parse(s.startedAt), now));
         s.progress = "0/" + s.steps.size();
         s.observedGeneration = generation;
-        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Failed, s.message), List.of(),
+        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(phase, s.message), List.of(),
                 generation, now);
         return s;
     }

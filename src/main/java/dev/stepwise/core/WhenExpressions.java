@@ -25,6 +25,13 @@ public final class WhenExpressions {
             .setResultType(SimpleType.BOOL)
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final int CACHED_PROGRAMS = 1024;
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CelRuntime.Program> eldest) {
+            return size() > CACHED_PROGRAMS;
+        }
+    };
 
     private WhenExpressions() {
     }
@@ -46,14 +53,33 @@ public final class WhenExpressions {
     /** Evaluates an expression; an error at run time (a missing key, say) is returned as the message. */
     public static Result evaluate(String expr, Map<String, String> params, Map<String, StepFacts> steps) {
         try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(expr).getAst();
-            Map<String, Object> stepVars = new LinkedHashMap<>();
-            steps.forEach((name, f) -> stepVars.put(name, Map.of("phase", f.phase(), "outputs", f.outputs())));
-            Object value = RUNTIME.createProgram(ast).eval(Map.of("params", params, "steps", stepVars));
+            CelRuntime.Program program = program(expr);
+            // converted on lookup: an expression reads a step or two, not every step of the Run
+            Map<String, Object> stepVars = LazyMaps.view(steps.keySet(), name -> {
+                StepFacts f = steps.get(name);
+                return Map.of("phase", f.phase(), "outputs", f.outputs());
+            });
+            Object value = program.eval(Map.of("params", params, "steps", stepVars));
             return new Result(Boolean.TRUE.equals(value), null);
         } catch (CelValidationException | CelEvaluationException e) {
             return new Result(false, e.getMessage().replaceAll("\\s+", " ").trim());
         }
+    }
+
+    /** Compiled once per expression: every plan of a Run evaluates the same few expressions again. */
+    private static CelRuntime.Program program(String expr) throws CelValidationException, CelEvaluationException {
+        synchronized (PROGRAMS) {
+            CelRuntime.Program p = PROGRAMS.get(expr);
+            if (p != null) {
+                return p;
+            }
+        }
+        CelAbstractSyntaxTree ast = COMPILER.compile(expr).getAst();
+        CelRuntime.Program p = RUNTIME.createProgram(ast);
+        synchronized (PROGRAMS) {
+            PROGRAMS.put(expr, p);
+        }
+        return p;
     }
 
     /** Outcome of evaluation: the value, or the error that made it false. */

@@ -22,8 +22,8 @@ public final class WorkflowValidator {
     private WorkflowValidator() {
     }
 
-    /** What the validator needs to know of the cluster: which InstanceTypes exist. */
-    public record InstanceTypes(Set<String> names, boolean hasDefault) {
+    /** What the validator needs to know of the cluster: which InstanceTypes exist, which are marked default. */
+    public record InstanceTypes(Set<String> names, List<String> defaults) {
     }
 
     public static List<String> validate(WorkflowSpec spec, InstanceTypes instanceTypes) {
@@ -55,6 +55,15 @@ public final class WorkflowValidator {
         }
         for (Step step : spec.steps) {
             validateStep(spec, step, dag, params, instanceTypes, problems);
+        }
+        List<String> onDefault = spec.steps.stream()
+                .filter(st -> st.typeOrDefault() == StepType.container && st.instanceType == null
+                        && (spec.defaults == null || spec.defaults.instanceType == null))
+                .map(st -> st.name).toList();
+        if (instanceTypes.defaults().size() > 1 && !onDefault.isEmpty()) {
+            problems.add("several InstanceTypes are marked default (" + String.join(", ", instanceTypes.defaults())
+                    + ") and steps " + String.join(", ", onDefault.subList(0, Math.min(5, onDefault.size())))
+                    + (onDefault.size() > 5 ? " ..." : "") + " rely on the default: mark only one, or name an instanceType");
         }
         return problems;
     }

@@ -14,32 +14,56 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Reduces a Job and its pod to an {@link ObservedJob}. The pod is read first: its terminal state is
- * known before the Job controller marks the Job finished, which is what makes hand-offs fast.
+ * Reduces a Job and its pod to an {@link ObservedJob}: the mapping from what Kubernetes reports to
+ * what an attempt is (see JobObserverTest for the whole table). The pod is read first: its terminal
+ * state is known before the Job controller marks the Job finished, which is what makes hand-offs fast.
+ *
+ * <ul>
+ *   <li>Succeeded: the pod phase, or the Job's Complete / SuccessCriteriaMet condition.</li>
+ *   <li>Failed: the pod phase, or the Job's Failed / FailureTarget condition. DeadlineExceeded is the
+ *       Job's; CloneFailed an init container's; otherwise the container's reason and exit code.</li>
+ *   <li>Disrupted (a free retry): the pod's DisruptionTarget condition (Eviction API, preemption,
+ *       taint manager, pod GC of a lost node, kubelet node-pressure eviction), except an eviction
+ *       for exceeding the pod's own ephemeral-storage limits, which is the step's failure.</li>
+ *   <li>A pod gone before it ended, with no disruption seen: PodDeleted, a failure.</li>
+ *   <li>Pending: why the pod does not run (Unschedulable, ErrImagePull, CreateContainerConfigError,
+ *       ...), or why the Job controller cannot create it (its FailedCreate event: Pod Security,
+ *       quota on pods, a missing ServiceAccount).</li>
+ * </ul>
  */
 public final class JobObserver {
     /** Pending reasons not worth a status write: every pod passes through them. */
     private static final Set<String> ROUTINE_WAITING = Set.of("ContainerCreating", "PodInitializing");
+    /** What the kubelet says when it evicts a pod for exceeding its own storage limits (not a disruption). */
+    private static final Pattern OWN_LIMIT_EXCEEDED = Pattern.compile("(?i)exceed");
 
     private JobObserver() {
     }
 
-    /** @param pod the attempt's pod (the newest, if several), or null when none is known */
-    public static ObservedJob observe(Job job, Pod pod, String logs) {
+    /**
+     * @param pod         the attempt's pod (the newest, if several), or null when none is known
+     * @param failedCreate the message of the Job's latest FailedCreate event, or null
+     */
+    public static ObservedJob observe(Job job, Pod pod, String failedCreate, String logs) {
         String step = job.getMetadata().getLabels().get(Labels.STEP);
         int attempt = Integer.parseInt(job.getMetadata().getLabels().getOrDefault(Labels.ATTEMPT, "1"));
+        String name = job.getMetadata().getName();
         Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
         String podName = pod == null ? null : pod.getMetadata().getName();
         ContainerStatus main = pod == null ? null : container(pod.getStatus().getContainerStatuses(), StepJobBuilder.CONTAINER);
-        ContainerStateTerminated term = main == null || main.getState() == null ? null : main.getState().getTerminated();
+        ContainerStateTerminated term = terminated(main);
         String podPhase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        boolean disrupted = pod != null && isTrue(pod.getStatus().getConditions(), "DisruptionTarget");
+        PodCondition disruption = pod == null ? null : trueCondition(pod.getStatus().getConditions(), "DisruptionTarget");
+        boolean ownLimit = pod != null && "Evicted".equals(pod.getStatus().getReason())
+                && pod.getStatus().getMessage() != null && OWN_LIMIT_EXCEEDED.matcher(pod.getStatus().getMessage()).find();
+        boolean disrupted = !ownLimit && (disruption != null || (pod != null && "Evicted".equals(pod.getStatus().getReason())));
 
         if ("Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
-                || (jobCondition(job, "SuccessCriteriaMet").isPresent())) {
-            return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.SUCCEEDED,
+                || jobCondition(job, "SuccessCriteriaMet").isPresent()) {
+            return new ObservedJob(name, step, attempt, created, ObservedJob.State.SUCCEEDED,
                     podName, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
                     term == null ? null : term.getMessage(), false, logs);
         }
@@ -52,31 +76,43 @@ public final class JobObserver {
             if (jobFailed.isPresent() && "DeadlineExceeded".equals(jobFailed.get().getReason())) {
                 reason = "DeadlineExceeded";
                 message = jobFailed.get().getMessage();
+                disrupted = false;
             } else if (clone != null && clone.getExitCode() != null && clone.getExitCode() != 0) {
                 reason = "CloneFailed";
                 exitCode = clone.getExitCode();
                 message = "cloning the repository failed";
-            } else if (term != null) {
-                reason = term.getReason() == null ? "Error" : term.getReason();
-                message = null;
+            } else if (disrupted && disruption != null) {
+                reason = disruption.getReason() == null ? "DisruptionTarget" : disruption.getReason();
+                message = disruption.getMessage();
             } else if (pod != null && pod.getStatus().getReason() != null) {
                 reason = pod.getStatus().getReason();
                 message = pod.getStatus().getMessage();
+            } else if (term != null) {
+                reason = term.getReason() == null ? "Error" : term.getReason();
+                message = null;
+            } else if (pod == null) {
+                reason = "PodDeleted";
+                message = "the pod was deleted before it finished";
             } else {
                 reason = jobFailed.map(JobCondition::getReason).orElse("Error");
                 message = jobFailed.map(JobCondition::getMessage).orElse(null);
             }
-            // a pod that vanished (deleted, node lost) before it ended counts as a disruption
-            boolean lost = disrupted || "Evicted".equals(reason) || (pod == null && exitCode == null);
-            return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.FAILED,
-                    podName, true, finishedAt(term, job), exitCode, lost && pod == null ? "PodLost" : reason, message,
-                    term == null ? null : term.getMessage(), lost, logs);
+            return new ObservedJob(name, step, attempt, created, ObservedJob.State.FAILED,
+                    podName, true, finishedAt(term, job), exitCode, reason, message,
+                    term == null ? null : term.getMessage(), disrupted, logs);
         }
         boolean started = main != null && main.getState() != null
                 && (main.getState().getRunning() != null || main.getState().getTerminated() != null);
         String reason = null;
         String message = null;
-        if (!started && pod != null) {
+        if (disrupted && disruption != null) {
+            // being evicted or preempted: the pod still terminates, the attempt is lost already
+            reason = disruption.getReason() == null ? "DisruptionTarget" : disruption.getReason();
+            message = disruption.getMessage();
+        } else if (pod == null && failedCreate != null) {
+            reason = "FailedCreate";
+            message = failedCreate;
+        } else if (!started && pod != null) {
             PodCondition scheduled = condition(pod.getStatus().getConditions(), "PodScheduled");
             ContainerStateWaiting waiting = waitingOf(pod);
             if (scheduled != null && "False".equals(scheduled.getStatus())) {
@@ -87,8 +123,14 @@ public final class JobObserver {
                 message = waiting.getMessage();
             }
         }
-        return new ObservedJob(job.getMetadata().getName(), step, attempt, created, ObservedJob.State.ACTIVE,
-                podName, started, null, null, reason, message, null, false, null);
+        return new ObservedJob(name, step, attempt, created, ObservedJob.State.ACTIVE,
+                podName, started, null, null, reason, message, null, disrupted, null);
+    }
+
+    /** Whether a pod still runs or may still start containers (a step never has two at once). */
+    public static boolean isLive(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return !"Succeeded".equals(phase) && !"Failed".equals(phase);
     }
 
     private static ContainerStateWaiting waitingOf(Pod pod) {
@@ -130,9 +172,9 @@ public final class JobObserver {
         return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 
-    private static boolean isTrue(List<PodCondition> conditions, String type) {
+    private static PodCondition trueCondition(List<PodCondition> conditions, String type) {
         PodCondition c = condition(conditions, type);
-        return c != null && "True".equals(c.getStatus());
+        return c != null && "True".equals(c.getStatus()) ? c : null;
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -30,8 +30,35 @@ public final class Labels {
         return labels;
     }
 
-    /** Label values are at most 63 characters; names of Runs can be longer. */
-    private static String truncate(String v) {
-        return v.length() <= 63 ? v : v.substring(0, 63);
+    /**
+     * Label values are at most 63 characters and must begin and end with an alphanumeric character;
+     * names of Runs can be longer, and a cut can end in '-' or '.'.
+     */
+    public static String truncate(String v) {
+        if (v.length() <= 63) {
+            return v;
+        }
+        String cut = v.substring(0, 63);
+        int end = cut.length();
+        while (end > 0 && !Character.isLetterOrDigit(cut.charAt(end - 1))) {
+            end--;
+        }
+        return cut.substring(0, end);
+    }
+
+    /** The controller owner reference's UID, or null. */
+    public static String controllerUid(io.fabric8.kubernetes.api.model.HasMetadata o) {
+        var ref = controller(o);
+        return ref == null ? null : ref.getUid();
+    }
+
+    /** The controller owner reference, or null. */
+    public static io.fabric8.kubernetes.api.model.OwnerReference controller(io.fabric8.kubernetes.api.model.HasMetadata o) {
+        for (var ref : o.getMetadata().getOwnerReferences()) {
+            if (Boolean.TRUE.equals(ref.getController())) {
+                return ref;
+            }
+        }
+        return null;
     }
 }

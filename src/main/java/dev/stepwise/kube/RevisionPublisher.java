@@ -12,22 +12,46 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
-/** Creates a WorkflowRevision, owned by its Workflow, and writes its graph into its status. */
+/**
+ * Creates a WorkflowRevision, owned by its Workflow, and writes its graph into its status. A revision
+ * is born with the finalizer {@link #IN_USE}: deleting its Workflow lets the revision go only once no
+ * unfinished Run uses it (see RevisionReconciler).
+ */
 public final class RevisionPublisher {
+    /** Held while an unfinished Run may still read the revision. */
+    public static final String IN_USE = "stepwise.dev/revision-in-use";
+
     private RevisionPublisher() {
     }
 
-    public static void publish(KubernetesClient client, WorkflowResource wf, RevisionDecision.Outcome outcome, Instant now) {
+    /** What became of a publish. */
+    public sealed interface Result permits Published, Taken, Failed {
+    }
+
+    /** Created now (or found as this very content of this Workflow, published before a restart). */
+    public record Published(WorkflowRevision revision) implements Result {
+    }
+
+    /** The name is another revision's (the cache lagged a publish, or another Workflow's): decide again. */
+    public record Taken(String message) implements Result {
+    }
+
+    /** The API server refused: the server's reason and message, for the Workflow's status. */
+    public record Failed(String reason, String message) implements Result {
+    }
+
+    public static Result publish(KubernetesClient client, WorkflowResource wf, RevisionDecision.Outcome outcome, Instant now) {
         WorkflowRevision rev = new WorkflowRevision();
         rev.setMetadata(new ObjectMetaBuilder()
                 .withName(outcome.name())
                 .withNamespace(wf.getMetadata().getNamespace())
                 .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
-                .addToLabels(Labels.WORKFLOW, wf.getMetadata().getName())
+                .addToLabels(Labels.WORKFLOW, Labels.truncate(wf.getMetadata().getName()))
+                .withFinalizers(IN_USE)
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(wf.getApiVersion()).withKind(wf.getKind())
                         .withName(wf.getMetadata().getName()).withUid(wf.getMetadata().getUid())
@@ -41,21 +65,29 @@ public final class RevisionPublisher {
         rev.setSpec(spec);
         WorkflowRevision created;
         try {
-            created = client.resource(rev).create();
+            try {
+                created = client.resource(rev).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                created = client.resources(WorkflowRevision.class).inNamespace(wf.getMetadata().getNamespace())
+                        .withName(outcome.name()).get();
+                boolean ours = created != null && wf.getMetadata().getUid().equals(Labels.controllerUid(created))
+                        && Objects.equals(outcome.hash(), created.getSpec().hash);
+                if (!ours) {
+                    return new Taken("revision name " + outcome.name() + " is taken by another revision; deciding again");
+                }
+            }
+            if (created.getStatus() == null || created.getStatus().steps == null) {
+                created.setStatus(graphOf(spec, created.getMetadata().getGeneration(), now));
+                client.resource(created).updateStatus();
+            }
+            return new Published(created);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN && String.valueOf(e.getMessage()).contains("being terminated")) {
-                // the namespace is going away with the Workflow in it: nothing left to publish for
-                return;
-            }
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            // published before a restart: the existing one is ours
-            created = client.resources(WorkflowRevision.class).inNamespace(wf.getMetadata().getNamespace())
-                    .withName(outcome.name()).get();
+            ApiErrors.Failure f = ApiErrors.of(e);
+            return new Failed(f.reason(), f.message());
         }
-        created.setStatus(graphOf(spec, created.getMetadata().getGeneration(), now));
-        client.resource(created).updateStatus();
     }
 
     static WorkflowRevisionStatus graphOf(WorkflowRevisionSpec spec, Long generation, Instant now) {

@@ -28,7 +28,7 @@ public final class RunEvents {
             client.v1().events().inNamespace(on.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()
                         // named by what happened: recording the same story twice (a restart, a stale cache) is a no-op
-                        .withName(on.getMetadata().getName() + "." + JobNames.sha256(on.getMetadata().getUid()
+                        .withName(JobNames.fit(on.getMetadata().getName(), 253 - 17) + "." + JobNames.sha256(on.getMetadata().getUid()
                                 + event.reason() + event.message()).substring(0, 16))
                         .withNamespace(on.getMetadata().getNamespace())
                     .endMetadata()

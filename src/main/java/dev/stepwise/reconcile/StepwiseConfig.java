@@ -18,4 +18,20 @@ public interface StepwiseConfig {
     /** How long a Run waits for its Workflow to appear or publish a revision before it fails. */
     @WithDefault("60s")
     java.time.Duration workflowWaitTimeout();
+
+    /**
+     * How long an attempt may go without a running pod (unschedulable, image not pulled, pod refused by
+     * admission, Job refused by quota) when its step sets no pendingTimeout; then it fails with the reason.
+     */
+    @WithDefault("30m")
+    java.time.Duration defaultPendingTimeout();
+
+    /** Free retries per step for attempts lost to real disruptions (eviction, preemption, a lost node). */
+    @WithDefault("3")
+    int disruptionRetryLimit();
+
+    default dev.stepwise.core.PlannerSettings plannerSettings() {
+        return new dev.stepwise.core.PlannerSettings(logTailBytes(), defaultPendingTimeout(), disruptionRetryLimit(),
+                workflowWaitTimeout());
+    }
 }

@@ -9,8 +9,11 @@ import dev.stepwise.api.v1alpha1.WorkflowStatus;
 import dev.stepwise.core.Conditions;
 import dev.stepwise.core.StatusCopy;
 import dev.stepwise.core.RevisionDecision;
+import dev.stepwise.core.WorkflowReadiness;
 import dev.stepwise.core.WorkflowValidator;
+import dev.stepwise.kube.Labels;
 import dev.stepwise.kube.RevisionPublisher;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,7 +28,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -34,7 +36,9 @@ import java.util.stream.Collectors;
  * reports its current revision and last Run.
  */
 @ControllerConfiguration(name = "workflow")
+@GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 120_000)
 public class WorkflowReconciler implements Reconciler<WorkflowResource> {
+
     /** Index of the Run informer: "namespace/workflow" (see Informers.byIndex). */
     private static final String BY_WORKFLOW = "byWorkflow";
     private final Clock clock;
@@ -85,7 +89,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         var allTypes = Informers.list(context, InstanceType.class);
         var known = new WorkflowValidator.InstanceTypes(
                 allTypes.stream().map(it -> it.getMetadata().getName()).collect(Collectors.toSet()),
-                allTypes.stream().anyMatch(it -> it.getSpec() != null && it.getSpec().isDefaultType()));
+                allTypes.stream().filter(it -> it.getSpec() != null && it.getSpec().isDefaultType())
+                        .map(it -> it.getMetadata().getName()).sorted().toList());
         List<String> problems = WorkflowValidator.validate(wf.getSpec(), known);
 
         WorkflowStatus status = new WorkflowStatus();
@@ -96,31 +101,44 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                 wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName()));
         Long generation = wf.getMetadata().getGeneration();
         status.observedGeneration = generation;
-        List<Conditions.Desired> conditions;
+        WorkflowReadiness readiness;
         if (problems.isEmpty()) {
-            var revisions = context.getSecondaryResources(WorkflowRevision.class).stream()
-                    .map(WorkflowRevision::getSpec).filter(Objects::nonNull).toList();
-            RevisionDecision.Outcome outcome = RevisionDecision.decide(wf.getMetadata().getName(), wf.getSpec(), revisions);
-            if (outcome.publish()) {
-                RevisionPublisher.publish(context.getClient(), wf, outcome, clock.instant());
+            var revisions = context.getSecondaryResources(WorkflowRevision.class);
+            RevisionDecision.Outcome outcome = RevisionDecision.decide(wf.getMetadata().getName(), wf.getMetadata().getUid(),
+                    wf.getSpec(), revisions.stream().filter(r -> r.getSpec() != null && r.getSpec().revision != null)
+                            .map(WorkflowReconciler::published).toList());
+            boolean graphMissing = revisions.stream().anyMatch(r -> r.getMetadata().getName().equals(outcome.name())
+                    && (r.getStatus() == null || r.getStatus().steps == null));
+            RevisionPublisher.Result result = outcome.publish() || graphMissing
+                    ? RevisionPublisher.publish(context.getClient(), wf, outcome, clock.instant()) : null;
+            if (result instanceof RevisionPublisher.Published p) {
+                // the next reconcile must see it even if the informer has not caught up
+                InformerEventSource<WorkflowRevision, WorkflowResource> source = Informers.source(context, WorkflowRevision.class);
+                source.handleRecentResourceCreate(ResourceID.fromResource(p.revision()), p.revision());
             }
-            status.currentRevision = outcome.name();
-            status.revision = outcome.number();
-            String msg = "revision " + outcome.number() + " is current";
-            conditions = List.of(new Conditions.Desired("Ready", Conditions.TRUE, "Ready", msg),
-                    new Conditions.Desired("Stalled", Conditions.FALSE, "Ready", msg),
-                    new Conditions.Desired("Reconciling", Conditions.FALSE, "Ready", msg));
+            readiness = result instanceof RevisionPublisher.Failed f ? WorkflowReadiness.publishFailed(outcome.number(), f.reason(), f.message())
+                    : result instanceof RevisionPublisher.Taken t ? WorkflowReadiness.publishing(t.message())
+                    : WorkflowReadiness.published(outcome.number());
+            if (readiness.current()) {
+                status.currentRevision = outcome.name();
+                status.revision = outcome.number();
+            }
         } else {
-            String msg = "invalid workflow: " + String.join("; ", problems);
-            conditions = List.of(new Conditions.Desired("Ready", Conditions.FALSE, "Invalid", msg),
-                    new Conditions.Desired("Stalled", Conditions.TRUE, "Invalid", msg),
-                    new Conditions.Desired("Reconciling", Conditions.FALSE, "Invalid", msg));
+            readiness = WorkflowReadiness.invalid(problems);
         }
-        status.conditions = Conditions.apply(old.conditions, conditions, List.of(), generation, clock.instant());
+        status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
+        UpdateControl<WorkflowResource> control;
         if (StatusCopy.same(old, status)) {
-            return UpdateControl.noUpdate();
+            control = UpdateControl.noUpdate();
+        } else {
+            wf.setStatus(status);
+            control = UpdateControl.patchStatus(wf);
         }
-        wf.setStatus(status);
-        return UpdateControl.patchStatus(wf);
+        return readiness.lookAgain() == null ? control : control.rescheduleAfter(readiness.lookAgain());
+    }
+
+    private static RevisionDecision.Published published(WorkflowRevision r) {
+        return new RevisionDecision.Published(r.getSpec().revision, r.getSpec().hash, Labels.controllerUid(r),
+                r.getMetadata().getDeletionTimestamp() != null);
     }
 }

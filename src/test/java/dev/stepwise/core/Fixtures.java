@@ -14,13 +14,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Small builders for specs and steps, shared by the core tests. */
-final class Fixtures {
-    static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+public final class Fixtures {
+    public static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
     private Fixtures() {
     }
 
-    static Step step(String name, String... parents) {
+    public static Step step(String name, String... parents) {
         Step s = new Step();
         s.name = name;
         s.image = "busybox:1.36";
@@ -56,7 +56,33 @@ final class Fixtures {
         return s;
     }
 
-    static WorkflowSpec spec(Step... steps) {
+    /** A Run of workflow etl as the API server returns it: name, namespace data, UID, creation time. */
+    public static dev.stepwise.api.v1alpha1.Run run(String name, long generation, java.util.Map<String, String> params) {
+        var run = new dev.stepwise.api.v1alpha1.Run();
+        run.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace("data")
+                .withUid("run-uid-" + name).withGeneration(generation).withCreationTimestamp(T0.toString()).build());
+        var spec = new dev.stepwise.api.v1alpha1.RunSpec();
+        spec.workflowRef = new dev.stepwise.api.v1alpha1.RunSpec.WorkflowRef("etl", null);
+        spec.params = new java.util.LinkedHashMap<>(params);
+        run.setSpec(spec);
+        return run;
+    }
+
+    /** Revision {@code <workflow>-r<n>} published by the Workflow with UID {@code workflowUid}. */
+    public static dev.stepwise.api.v1alpha1.WorkflowRevision revision(String workflow, int n, WorkflowSpec template, String workflowUid) {
+        var rev = new dev.stepwise.api.v1alpha1.WorkflowRevision();
+        rev.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(workflow + "-r" + n).withNamespace("data")
+                .addNewOwnerReference().withApiVersion("stepwise.dev/v1alpha1").withKind("Workflow").withName(workflow)
+                .withUid(workflowUid).withController(true).endOwnerReference().build());
+        var spec = new dev.stepwise.api.v1alpha1.WorkflowRevisionSpec();
+        spec.workflow = workflow;
+        spec.revision = n;
+        spec.template = template;
+        rev.setSpec(spec);
+        return rev;
+    }
+
+    public static WorkflowSpec spec(Step... steps) {
         WorkflowSpec w = new WorkflowSpec();
         w.steps = new ArrayList<>(Arrays.asList(steps));
         return w;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Attempt;
 import dev.stepwise.api.v1alpha1.InstanceTypeSpec;
 import dev.stepwise.api.v1alpha1.RetryPolicy.Backoff;
+import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunIf;
 import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.RunStatus;
@@ -35,139 +36,8 @@ import static dev.stepwise.core.Fixtures.withOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RunPlannerTest {
-    private static final String RUN = "etl-x7k2p";
+    private static final String RUN = RunSim.RUN;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** A Run under test: the planner's inputs, with the status of the last plan applied as if written back. */
-    private static final class Sim {
-        final WorkflowSpec spec;
-        String runName = RUN;
-        Map<String, String> params = new LinkedHashMap<>();
-        boolean cancel;
-        RunStatus status;
-        final Map<String, ObservedJob> jobs = new LinkedHashMap<>();
-        Map<String, InstanceTypeSpec> instanceTypes = new LinkedHashMap<>();
-        Instant now = T0;
-        int logTailBytes = 2048;
-        long generation = 1L;
-        RunPlan last;
-
-        Sim(WorkflowSpec spec) {
-            this.spec = spec;
-        }
-
-        RunContext ctx() {
-            return new RunContext(runName, "data", generation, "etl", "etl-r3", spec, params, cancel, status, jobs,
-                    instanceTypes, now, logTailBytes);
-        }
-
-        /** Plans, applies the status, and checks the invariants every plan must keep. */
-        RunPlan plan() {
-            last = RunPlanner.plan(ctx());
-            status = last.status();
-            assertConditionsMatchPhase(status, generation);
-            return last;
-        }
-
-        Sim at(Duration sinceT0) {
-            now = T0.plus(sinceT0);
-            return this;
-        }
-
-        StepStatus step(String name) {
-            return status.steps.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow();
-        }
-
-        Attempt attempt(String step, int number) {
-            return step(step).attempts.stream().filter(a -> a.number == number).findFirst().orElseThrow();
-        }
-
-        void observe(ObservedJob job) {
-            jobs.put(job.jobName(), job);
-        }
-
-        void running(String step, int attempt) {
-            observe(active(step, attempt, true, null, null));
-        }
-
-        void succeeded(String step, int attempt, String outputs, String logs) {
-            observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.SUCCEEDED,
-                    job(step, attempt) + "-abcde", true, now, 0, null, null, outputs, false, logs));
-        }
-
-        void failed(String step, int attempt, int exitCode, String logs) {
-            observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.FAILED,
-                    job(step, attempt) + "-abcde", true, now, exitCode, "Error", "BackoffLimitExceeded", null, false, logs));
-        }
-
-        void disrupted(String step, int attempt) {
-            observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.FAILED,
-                    job(step, attempt) + "-abcde", true, now, null, "DisruptionTarget", "the node was drained", null, true, null));
-        }
-
-        ObservedJob active(String step, int attempt, boolean podStarted, String reason, String message) {
-            return new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.ACTIVE,
-                    job(step, attempt) + "-abcde", podStarted, null, null, reason, message, null, false, null);
-        }
-
-        String job(String step, int attempt) {
-            return JobNames.of(runName, step, attempt);
-        }
-
-        private Instant createdOf(String step, int attempt) {
-            StepStatus st = status == null ? null
-                    : status.steps.stream().filter(s -> s.name.equals(step)).findFirst().orElse(null);
-            if (st != null) {
-                for (Attempt a : st.attempts) {
-                    if (a.number == attempt && a.startedAt != null) {
-                        return Times.parse(a.startedAt);
-                    }
-                }
-            }
-            return now;
-        }
-    }
-
-    /** SPEC "Conditions and GitOps health": the four conditions always match the phase. */
-    static void assertConditionsMatchPhase(RunStatus status, long generation) {
-        RunPhase phase = status.phase;
-        String succeeded;
-        String ready;
-        String reconciling;
-        String stalled;
-        switch (phase) {
-            case Succeeded -> {
-                succeeded = "True";
-                ready = "True";
-                reconciling = "False";
-                stalled = "False";
-            }
-            case Failed, Cancelled -> {
-                succeeded = "False";
-                ready = "False";
-                reconciling = "False";
-                stalled = "True";
-            }
-            default -> {
-                succeeded = "Unknown";
-                ready = "False";
-                reconciling = "True";
-                stalled = "False";
-            }
-        }
-        Map<String, String> expected = Map.of("Succeeded", succeeded, "Ready", ready, "Reconciling", reconciling,
-                "Stalled", stalled);
-        assertThat(status.conditions).extracting(Condition::getType)
-                .containsExactlyInAnyOrder("Succeeded", "Ready", "Reconciling", "Stalled");
-        for (Condition c : status.conditions) {
-            assertThat(c.getStatus()).as("%s in phase %s", c.getType(), phase).isEqualTo(expected.get(c.getType()));
-            assertThat(c.getReason()).as("reason of %s", c.getType()).isEqualTo(phase.name());
-            assertThat(c.getMessage()).isEqualTo(status.message);
-            assertThat(c.getObservedGeneration()).isEqualTo(generation);
-            assertThat(c.getLastTransitionTime()).isNotNull();
-        }
-        assertThat(status.observedGeneration).isEqualTo(generation);
-    }
 
     private static WorkflowSpec diamond() {
         Step a = withOutputs(step("a"), "x");
@@ -189,7 +59,7 @@ class RunPlannerTest {
 
     @Test
     void firstPlanCreatesJobsOnlyForRootSteps() {
-        Sim sim = new Sim(spec(step("a"), step("b", "a"), step("r2"), step("c", "b", "r2")));
+        RunSim sim = new RunSim(spec(step("a"), step("b", "a"), step("r2"), step("c", "b", "r2")));
         RunPlan plan = sim.plan();
 
         assertThat(names(plan.create())).containsExactly("etl-x7k2p-a-1", "etl-x7k2p-r2-1");
@@ -218,14 +88,14 @@ class RunPlannerTest {
 
     @Test
     void plannerNeverMutatesItsInputStatus() throws Exception {
-        Sim sim = new Sim(diamond());
+        RunSim sim = new RunSim(diamond());
         sim.plan();
         sim.succeeded("a", 1, "x=1", "log");
         sim.at(Duration.ofMinutes(1));
         RunStatus input = sim.status;
         String before = JSON.writeValueAsString(input);
 
-        RunPlan plan = RunPlanner.plan(sim.ctx());
+        RunPlan plan = RunPlanner.plan(sim.facts(), sim.pin());
 
         assertThat(JSON.writeValueAsString(input)).isEqualTo(before);
         assertThat(plan.status()).isNotSameAs(input);
@@ -242,7 +112,7 @@ class RunPlannerTest {
         d.timeout = "30m";
         w.defaults = d;
         w.steps.get(1).instanceType = "large";
-        Sim sim = new Sim(w);
+        RunSim sim = new RunSim(w);
         sim.params.put("table", "orders");
         InstanceTypeSpec small = new InstanceTypeSpec();
         small.description = "small";
@@ -268,7 +138,7 @@ class RunPlannerTest {
 
     @Test
     void stepWithoutInstanceTypeGetsTheDefaultInstanceType() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         InstanceTypeSpec other = new InstanceTypeSpec();
         InstanceTypeSpec def = new InstanceTypeSpec();
         def.isDefault = true;
@@ -282,7 +152,7 @@ class RunPlannerTest {
 
     @Test
     void diamondPassesOutputsAndJoinsOnlyWhenBothBranchesAreDone() {
-        Sim sim = new Sim(diamond());
+        RunSim sim = new RunSim(diamond());
         sim.params.put("date", "2026-11-01");
         assertThat(names(sim.plan().create())).containsExactly("etl-x7k2p-a-1");
 
@@ -328,7 +198,7 @@ class RunPlannerTest {
         Step a = step("a");
         a.retry = retry(2, Backoff.constant, "1s", null);
         Step other = step("other");
-        Sim sim = new Sim(spec(a, step("b", "a"), step("c", "b"), other));
+        RunSim sim = new RunSim(spec(a, step("b", "a"), step("c", "b"), other));
         sim.plan();
         sim.succeeded("other", 1, null, null);
         for (int attempt = 1; attempt <= 3; attempt++) {
@@ -362,7 +232,7 @@ class RunPlannerTest {
         cleanup.runIf = RunIf.AllDone;
         Step onFailure = step("alert", "a");
         onFailure.runIf = RunIf.AnyFailed;
-        Sim sim = new Sim(spec(step("a"), cleanup, onFailure));
+        RunSim sim = new RunSim(spec(step("a"), cleanup, onFailure));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);
 
@@ -380,7 +250,7 @@ class RunPlannerTest {
         Step load = step("load", "a");
         load.when = "steps.a.outputs.rows != '0'";
         Step report = step("report", "load");
-        Sim sim = new Sim(spec(a, load, report));
+        RunSim sim = new RunSim(spec(a, load, report));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, "rows=0", null);
 
@@ -396,7 +266,7 @@ class RunPlannerTest {
         Step a = withOutputs(step("a"), "rows");
         Step load = step("load", "a");
         load.when = "steps.a.outputs.rows != '0' && steps.a.phase == 'Succeeded' && params.mode == 'full'";
-        Sim sim = new Sim(spec(a, load));
+        RunSim sim = new RunSim(spec(a, load));
         sim.params.put("mode", "full");
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, "rows=42", null);
@@ -408,7 +278,7 @@ class RunPlannerTest {
     void whenThatCannotBeEvaluatedFailsTheStep() {
         Step load = step("load", "a");
         load.when = "steps.a.outputs.nope == '1'";
-        Sim sim = new Sim(spec(withOutputs(step("a"), "rows"), load));
+        RunSim sim = new RunSim(spec(withOutputs(step("a"), "rows"), load));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, "rows=1", null);
         sim.plan();
@@ -425,7 +295,7 @@ class RunPlannerTest {
         b.skipDownstream = true;
         Step plainSkip = step("p", "a");
         plainSkip.skip = true;
-        Sim sim = new Sim(spec(step("a"), b, step("c", "b"), step("d", "c"), plainSkip, step("q", "p")));
+        RunSim sim = new RunSim(spec(step("a"), b, step("c", "b"), step("d", "c"), plainSkip, step("q", "p")));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, null, null);
         RunPlan p = sim.plan();
@@ -444,7 +314,7 @@ class RunPlannerTest {
     void exponentialBackoffWaitsThenCreatesTheNextAttempt() {
         Step a = step("a");
         a.retry = retry(3, Backoff.exponential, "10s", "5m");
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
 
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, "oops");
@@ -486,7 +356,7 @@ class RunPlannerTest {
     void retryLimitNMeansNPlusOneAttemptsInAll() {
         Step a = step("a");
         a.retry = retry(1, Backoff.constant, "1s", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofSeconds(1)).failed("a", 1, 3, null);
         sim.plan();
@@ -506,7 +376,7 @@ class RunPlannerTest {
     void failedStepIsRetriedOnlyForListedExitCodes() {
         Step a = step("a");
         a.retry = retry(3, Backoff.constant, "1s", null, 2, 137);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);
         sim.at(Duration.ofMinutes(5));
@@ -524,7 +394,7 @@ class RunPlannerTest {
     void listedExitCodeIsRetried() {
         Step a = step("a");
         a.retry = retry(3, Backoff.constant, "1s", null, 2, 137);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 137, null);
         sim.at(Duration.ofSeconds(6));
@@ -536,7 +406,7 @@ class RunPlannerTest {
     void retryPolicyComesFromTheWorkflowDefaults() {
         StepDefaults d = new StepDefaults();
         d.retry = retry(1, Backoff.constant, "30s", null);
-        Sim sim = new Sim(Fixtures.withDefaults(spec(step("a")), d));
+        RunSim sim = new RunSim(Fixtures.withDefaults(spec(step("a")), d));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);
         sim.plan();
@@ -545,24 +415,28 @@ class RunPlannerTest {
     }
 
     @Test
-    void disruptedAttemptIsRetriedAtOnceWithoutUsingUpTheLimit() {
+    void disruptedAttemptIsRetriedAfterAShortBackoffWithoutUsingUpTheLimit() {
         Step a = step("a");
         a.retry = retry(0, Backoff.constant, "1m", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
 
         sim.at(Duration.ofSeconds(30)).disrupted("a", 1);
         RunPlan p = sim.plan();
-        assertThat(names(p.create())).as("retried immediately, no backoff").containsExactly("etl-x7k2p-a-2");
+        assertThat(p.create()).as("a disruption waits 5 s, not the step's 1m").isEmpty();
+        assertThat(p.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Waiting);
         assertThat(sim.attempt("a", 1).disrupted).isTrue();
         assertThat(sim.attempt("a", 1).reason).isEqualTo("DisruptionTarget");
         assertThat(p.events()).filteredOn(e -> e.reason().equals("AttemptFailed")).singleElement()
                 .extracting(RunEvent::message).asString().contains("disrupted");
+        assertThat(names(sim.at(Duration.ofSeconds(35)).plan().create())).containsExactly("etl-x7k2p-a-2");
 
         sim.at(Duration.ofSeconds(40)).disrupted("a", 2);
-        assertThat(names(sim.plan().create())).containsExactly("etl-x7k2p-a-3");
+        assertThat(sim.plan().requeueAfter()).as("the second disruption waits 10 s").isEqualTo(Duration.ofSeconds(10));
+        assertThat(names(sim.at(Duration.ofSeconds(50)).plan().create())).containsExactly("etl-x7k2p-a-3");
 
-        sim.at(Duration.ofSeconds(50)).failed("a", 3, 1, null);
+        sim.at(Duration.ofSeconds(55)).failed("a", 3, 1, null);
         RunPlan last = sim.plan();
         assertThat(last.create()).as("limit 0: the one counted failure ends it").isEmpty();
         assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
@@ -573,14 +447,15 @@ class RunPlannerTest {
     void disruptedAttemptsDoNotCountTowardTheRetryLimit() {
         Step a = step("a");
         a.retry = retry(1, Backoff.constant, "10s", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);       // counted 1
         sim.plan();
         sim.at(Duration.ofSeconds(15));
         sim.plan();                                                   // attempt 2
         sim.at(Duration.ofSeconds(20)).disrupted("a", 2);             // not counted
-        assertThat(names(sim.plan().create())).containsExactly(sim.job("a", 3));
+        sim.plan();
+        assertThat(names(sim.at(Duration.ofSeconds(25)).plan().create())).containsExactly(sim.job("a", 3));
         sim.at(Duration.ofSeconds(30)).failed("a", 3, 1, null);       // counted 2 > limit 1
         sim.plan();
         assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
@@ -588,16 +463,56 @@ class RunPlannerTest {
     }
 
     @Test
-    void vanishedJobIsRetriedSoTheRunNeverStaysRunning() {
-        Sim sim = new Sim(spec(step("a")));
+    void disruptionsPastTheCapCountAsFailures() {
+        RunSim sim = new RunSim(spec(step("a")));
+        sim.plan();
+        for (int n = 1; n <= 3; n++) {
+            sim.at(Duration.ofMinutes(n)).disrupted("a", n);
+            sim.plan();
+            assertThat(sim.at(Duration.ofMinutes(n).plusSeconds(30)).plan().create()).as("free retry %s", n).hasSize(1);
+        }
+        sim.at(Duration.ofMinutes(5)).disrupted("a", 4);
+        RunPlan p = sim.plan();
+
+        assertThat(p.create()).as("no retry policy: the fourth disruption ends the step").isEmpty();
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
+        assertThat(sim.attempt("a", 4).disrupted).isNull();
+        assertThat(sim.attempt("a", 4).message).contains("disrupted more than 3 times");
+        assertThat(sim.step("a").message).contains("after 4 attempts");
+    }
+
+    @Test
+    void jobDeletedBySomeoneElseFailsItsAttemptWithAClearReason() {
+        RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         sim.at(Duration.ofMinutes(1)).observe(ObservedJob.missing(sim.job("a", 1), "a", 1));
 
         RunPlan p = sim.plan();
 
-        assertThat(sim.attempt("a", 1).reason).isEqualTo("JobLost");
-        assertThat(sim.attempt("a", 1).isFinished()).isTrue();
-        assertThat(names(p.create())).containsExactly(sim.job("a", 2));
+        assertThat(sim.attempt("a", 1).reason).isEqualTo("JobDeleted");
+        assertThat(sim.attempt("a", 1).disrupted).as("not a free retry").isNull();
+        assertThat(p.create()).isEmpty();
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
+        assertThat(sim.status.message).isEqualTo("step a failed: JobDeleted (the attempt's Job was deleted before it finished) after 1 attempt");
+    }
+
+    @Test
+    void nextAttemptWaitsUntilThePreviousPodHasTerminated() {
+        Step a = step("a");
+        a.retry = retry(2, Backoff.constant, "10s", null);
+        RunSim sim = new RunSim(spec(a));
+        sim.plan();
+        sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);
+        sim.plan();
+        sim.jobsWithLivePods.add(sim.job("a", 1));
+
+        RunPlan p = sim.at(Duration.ofSeconds(20)).plan();
+        assertThat(p.create()).isEmpty();
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Waiting);
+        assertThat(sim.step("a").message).isEqualTo("waiting for the pod of attempt 1 to terminate");
+
+        sim.jobsWithLivePods.clear();
+        assertThat(names(sim.at(Duration.ofSeconds(21)).plan().create())).containsExactly(sim.job("a", 2));
     }
 
     // ---------------------------------------------------------------- pending timeout
@@ -606,7 +521,7 @@ class RunPlannerTest {
     void pendingTimeoutFailsTheAttemptWithThePodReasonAndDeletesItsJob() {
         Step a = step("a");
         a.pendingTimeout = "5m";
-        Sim sim = new Sim(spec(a, step("b", "a")));
+        RunSim sim = new RunSim(spec(a, step("b", "a")));
         sim.plan();
 
         sim.at(Duration.ofMinutes(1)).observe(sim.active("a", 1, false, "Unschedulable",
@@ -636,7 +551,7 @@ class RunPlannerTest {
     void pendingTimeoutDoesNotApplyOnceThePodRuns() {
         Step a = step("a");
         a.pendingTimeout = "1m";
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofMinutes(10)).running("a", 1);
 
@@ -652,7 +567,7 @@ class RunPlannerTest {
         Step a = step("a");
         a.pendingTimeout = "2m";
         a.retry = retry(1, Backoff.constant, "10s", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofMinutes(2)).observe(sim.active("a", 1, false, "ImagePullBackOff", "Back-off pulling image"));
 
@@ -670,7 +585,7 @@ class RunPlannerTest {
     void cancelDeletesActiveJobsAndEndsCancelled() {
         Step a = step("a");
         a.retry = retry(2, Backoff.constant, "1m", null);
-        Sim sim = new Sim(spec(a, step("b"), step("done"), step("c", "b")));
+        RunSim sim = new RunSim(spec(a, step("b"), step("done"), step("c", "b")));
         sim.plan();
         sim.at(Duration.ofSeconds(10)).failed("a", 1, 1, null);   // a now waits out its backoff
         sim.running("b", 1);
@@ -706,7 +621,7 @@ class RunPlannerTest {
 
     @Test
     void cancelBeforeAnythingRanCancelsEveryStep() {
-        Sim sim = new Sim(spec(step("a"), step("b", "a")));
+        RunSim sim = new RunSim(spec(step("a"), step("b", "a")));
         sim.cancel = true;
         RunPlan p = sim.plan();
 
@@ -719,7 +634,7 @@ class RunPlannerTest {
 
     @Test
     void observedJobMissingFromStatusIsAdoptedInsteadOfCreatedAgain() {
-        Sim sim = new Sim(spec(step("a"), step("b")));
+        RunSim sim = new RunSim(spec(step("a"), step("b")));
         // the operator created a's Job and crashed before writing status
         sim.observe(new ObservedJob(JobNames.of(RUN, "a", 1), "a", 1, T0.minusSeconds(60), ObservedJob.State.ACTIVE,
                 null, false, null, null, null, null, null, false, null));
@@ -740,7 +655,7 @@ class RunPlannerTest {
     void adoptedRetryJobIsNotCreatedTwice() {
         Step a = step("a");
         a.retry = retry(3, Backoff.constant, "10s", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("a", 1, 1, null);
         sim.plan();
@@ -758,7 +673,7 @@ class RunPlannerTest {
 
     @Test
     void adoptedJobThatAlreadyFinishedIsFoldedIn() {
-        Sim sim = new Sim(spec(withOutputs(step("a"), "x"), withArgs(step("b", "a"), "{{steps.a.outputs.x}}")));
+        RunSim sim = new RunSim(spec(withOutputs(step("a"), "x"), withArgs(step("b", "a"), "{{steps.a.outputs.x}}")));
         sim.observe(new ObservedJob(JobNames.of(RUN, "a", 1), "a", 1, T0.minusSeconds(60), ObservedJob.State.SUCCEEDED,
                 "p", true, T0.minusSeconds(10), 0, null, null, "x=7", false, "ok"));
 
@@ -773,7 +688,7 @@ class RunPlannerTest {
     void replanningWithTheSameInputsCreatesNothingNew() throws Exception {
         Step a = step("a");
         a.retry = retry(3, Backoff.constant, "10s", null);
-        Sim sim = new Sim(spec(a, step("b"), step("c", "a", "b")));
+        RunSim sim = new RunSim(spec(a, step("b"), step("c", "a", "b")));
         RunPlan first = sim.plan();
         assertThat(first.create()).hasSize(2);
         assertThat(first.statusChanged()).isTrue();
@@ -802,7 +717,7 @@ class RunPlannerTest {
 
     @Test
     void finishedRunIsLeftUntouched() throws Exception {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, null, null);
         sim.plan();
@@ -826,7 +741,7 @@ class RunPlannerTest {
 
     @Test
     void sleepStepSucceedsAfterItsDuration() {
-        Sim sim = new Sim(spec(sleepStep("nap", "10m"), step("after", "nap")));
+        RunSim sim = new RunSim(spec(sleepStep("nap", "10m"), step("after", "nap")));
         RunPlan p = sim.plan();
         assertThat(p.create()).isEmpty();
         assertThat(sim.step("nap").phase).isEqualTo(StepPhase.Running);
@@ -847,7 +762,7 @@ class RunPlannerTest {
 
     @Test
     void waitForEventFailsWhenItsTimeoutPasses() {
-        Sim sim = new Sim(spec(waitStep("approve", "approval", "1h")));
+        RunSim sim = new RunSim(spec(waitStep("approve", "approval", "1h")));
         RunPlan p = sim.plan();
         assertThat(sim.step("approve").phase).isEqualTo(StepPhase.Waiting);
         assertThat(p.requeueAfter()).isEqualTo(Duration.ofHours(1));
@@ -862,7 +777,7 @@ class RunPlannerTest {
     void requeueAfterIsTheEarliestWakeUp() {
         Step pending = step("p");
         pending.pendingTimeout = "3m";
-        Sim sim = new Sim(spec(sleepStep("nap", "10m"), pending, waitStep("w", "go", "1h")));
+        RunSim sim = new RunSim(spec(sleepStep("nap", "10m"), pending, waitStep("w", "go", "1h")));
         sim.plan();
         sim.observe(sim.active("p", 1, false, null, null));
         sim.at(Duration.ofMinutes(1));
@@ -880,9 +795,18 @@ class RunPlannerTest {
         use.env = new ArrayList<>(List.of(new EnvVar("TOKEN", "{{steps.login.outputs.token}}", null)));
         Step check = step("check", "login");
         check.when = "steps.login.outputs.token == 's3cr3t-value'";
-        Sim sim = new Sim(spec(login, use, check));
+        RunSim sim = new RunSim(spec(login, use, check));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).succeeded("login", 1, "token=s3cr3t-value", "logged in with s3cr3t-value\n");
+
+        RunPlan storing = sim.plan();
+        assertThat(storing.storeOutputs()).as("kept outside status before anything uses them")
+                .containsExactly(Map.entry("login", Map.of("token", "s3cr3t-value")));
+        assertThat(storing.create()).isEmpty();
+        assertThat(sim.step("login").phase).isEqualTo(StepPhase.Running);
+        assertThat(storing.requeueAfter()).isEqualTo(Duration.ZERO);
+        // the step's Job may be gone by now: the values come from where they were stored
+        sim.jobs.clear();
 
         RunPlan p = sim.plan();
 
@@ -899,7 +823,7 @@ class RunPlannerTest {
     void sensitiveFailedAttemptLogsAreRedacted() {
         Step s = step("s");
         s.sensitive = true;
-        Sim sim = new Sim(spec(s));
+        RunSim sim = new RunSim(spec(s));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).failed("s", 1, 1, "password=hunter2");
         sim.plan();
@@ -909,7 +833,7 @@ class RunPlannerTest {
 
     @Test
     void logTailsAreBoundedAndKeepTheEnd() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.logTailBytes = 512;
         sim.plan();
         StringBuilder log = new StringBuilder();
@@ -926,7 +850,7 @@ class RunPlannerTest {
 
     @Test
     void longFailureMessagesAreBounded() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null,
                 true, sim.now, 1, "Error", "x".repeat(100_000), null, false, null));
@@ -937,7 +861,7 @@ class RunPlannerTest {
 
     @Test
     void oomKilledShowsTheReasonNextToTheExitCode() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null,
                 true, sim.now, 137, "OOMKilled", null, null, false, null));
@@ -952,7 +876,7 @@ class RunPlannerTest {
     void eventsTellTheStoryOfPhaseChangesAndFailedAttempts() {
         Step a = step("a");
         a.retry = retry(1, Backoff.constant, "1s", null);
-        Sim sim = new Sim(spec(a));
+        RunSim sim = new RunSim(spec(a));
 
         assertThat(reasons(sim.plan().events())).containsExactly("Running");
         sim.at(Duration.ofSeconds(2)).failed("a", 1, 1, null);
@@ -968,7 +892,7 @@ class RunPlannerTest {
 
     @Test
     void conditionTransitionTimesFollowThePhase() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         Condition runningReady = Conditions.find(sim.status.conditions, "Ready");
         assertThat(runningReady.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
@@ -987,7 +911,7 @@ class RunPlannerTest {
 
     @Test
     void observedGenerationIsWrittenWithTheConditions() {
-        Sim sim = new Sim(spec(step("a")));
+        RunSim sim = new RunSim(spec(step("a")));
         sim.generation = 7L;
         sim.plan();
         assertThat(sim.status.observedGeneration).isEqualTo(7L);
@@ -995,13 +919,13 @@ class RunPlannerTest {
 
     @Test
     void failBeforeStartFinishesFailedWithTheReason() {
-        RunStatus s = RunOutcome.failBeforeStart(null, 2L, "etl", "missing required param 'table'", T0);
+        RunStatus s = RunOutcome.endBeforeStart(null, RunPhase.Failed, 2L, "etl", "missing required param 'table'", T0);
 
         assertThat(s.phase).isEqualTo(RunPhase.Failed);
         assertThat(s.message).isEqualTo("missing required param 'table'");
         assertThat(s.startedAt).isEqualTo(s.finishedAt);
         assertThat(s.duration).isEqualTo("0s");
-        assertConditionsMatchPhase(s, 2L);
+        RunSim.assertConditionsMatchPhase(s, 2L);
     }
 
     // ---------------------------------------------------------------- status size bounding
@@ -1015,7 +939,7 @@ class RunPlannerTest {
             s.retry = retry(2, Backoff.constant, "10s", null);
             steps.add(s);
         }
-        Sim sim = new Sim(spec(steps));
+        RunSim sim = new RunSim(spec(steps));
         sim.runName = "nightly-etl-orders-x7k2p";
         String log = ("2026-01-01T10:00:00.000Z INFO processing batch of records from the warehouse, ok\n")
                 .repeat(2048 / 80 + 1).substring(0, 2048);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkflowValidatorTest {
     private static final WorkflowValidator.InstanceTypes TYPES =
-            new WorkflowValidator.InstanceTypes(Set.of("small", "large"), true);
+            new WorkflowValidator.InstanceTypes(Set.of("small", "large"), List.of("small"));
 
     private static List<String> validate(WorkflowSpec spec) {
         return WorkflowValidator.validate(spec, TYPES);

@@ -118,15 +118,24 @@ final class E2eCluster {
         return target.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
-    /** kubectl apply --server-side -f crds/, then waits until every CRD is Established. */
-    static void installCrds(KubernetesClient client) {
-        List<Path> files;
+    /** kubectl apply --server-side -f crds/, without waiting for the CRDs to be Established. */
+    static void applyCrdsWithoutWaiting(KubernetesClient client) {
+        for (Path f : crdFiles()) {
+            apply(client, f, null);
+        }
+    }
+
+    private static List<Path> crdFiles() {
         try (Stream<Path> s = Files.list(projectDir().resolve("crds"))) {
-            files = s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (Path f : files) {
+    }
+
+    /** kubectl apply --server-side -f crds/, then waits until every CRD is Established. */
+    static void installCrds(KubernetesClient client) {
+        for (Path f : crdFiles()) {
             for (HasMetadata crd : apply(client, f, null)) {
                 String name = crd.getMetadata().getName();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -54,6 +54,7 @@ class InstallE2E {
         client = E2eCluster.client();
         InClusterOperator.ensureImageLoaded();
         // from nothing: an earlier install (and its log) would blur what this one does
+        InClusterOperator.releaseRevisionsWithoutOperator(client);
         InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         auditOffset = OperatorRequests.mark();
         // README "Install", as written
@@ -76,7 +77,8 @@ class InstallE2E {
             return;
         }
         try {
-            E2eCluster.deleteNamespace(client, ns);
+            // while the operator runs, so it releases the namespace's WorkflowRevisions
+            InClusterOperator.deleteNamespaceAndWait(client, ns);
             InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         } finally {
             client.close();
@@ -126,6 +128,32 @@ class InstallE2E {
 
     @Test
     @Order(2)
+    void sensitiveOutputsReachTheNextStepThroughTheRunsSecret() {
+        E2eCluster.applyYaml(client, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: secretive}
+                spec:
+                  steps:
+                  - {name: mint, image: "busybox:1.36", sensitive: true, outputs: [token],
+                     command: [sh, -c, 'echo "token=s3cr3t" > $STEPWISE_OUTPUTS']}
+                  - {name: mint2, image: "busybox:1.36", sensitive: true, outputs: [key], dependsOn: [mint],
+                     command: [sh, -c, 'echo "key=k3y" > $STEPWISE_OUTPUTS']}
+                  - {name: use, image: "busybox:1.36", dependsOn: [mint2],
+                     command: [sh, -c, 'test "{{steps.mint.outputs.token}}/{{steps.mint2.outputs.key}}" = s3cr3t/k3y && echo got it']}
+                ---
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Run
+                metadata: {name: secretive-1}
+                spec: {workflowRef: {name: secretive}}
+                """, ns);
+        Run run = new RunWatch(client, ns, "secretive-1").awaitFinished(null);
+        assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
+        assertThat(run.getStatus().steps.get(0).outputs).containsEntry("token", "[REDACTED]");
+    }
+
+    @Test
+    @Order(3)
     void aCancelledRunStopsItsRunningJob() {
         E2eCluster.applyYaml(client, """
                 apiVersion: stepwise.dev/v1alpha1
@@ -152,13 +180,17 @@ class InstallE2E {
                 });
         Run run = new RunWatch(client, ns, "long-1").awaitFinished(null);
         assertThat(run.getStatus().phase).isEqualTo(RunPhase.Cancelled);
+        // the Workflow deleted: its revision goes once no unfinished Run uses it
+        client.resources(dev.stepwise.api.v1alpha1.WorkflowResource.class).inNamespace(ns).withName("long").delete();
+        await("revision long-r1 released and deleted").atMost(Duration.ofSeconds(60)).until(() ->
+                client.resources(dev.stepwise.api.v1alpha1.WorkflowRevision.class).inNamespace(ns).withName("long-r1").get() == null);
         await("long-1's Job deleted").atMost(Duration.ofSeconds(60)).until(() ->
                 client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "long-1").list().getItems().stream()
                         .allMatch(j -> j.getMetadata().getDeletionTimestamp() != null));
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void metricsShowTheRunsStepsAndReconciliations() {
         Pod pod = InClusterOperator.leader(client, InClusterOperator.NAMESPACE, InClusterOperator.NAME);
         String q = "namespace=\"" + ns + "\"";
@@ -184,7 +216,7 @@ class InstallE2E {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theOperatorsLogHasNoForbidden() {
         String logs = InClusterOperator.logs(client, InClusterOperator.NAMESPACE);
         assertThat(logs).contains("stepwise.activity").doesNotContainIgnoringCase("forbidden");
@@ -192,7 +224,7 @@ class InstallE2E {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theRbacGrantsExactlyWhatTheOperatorUses() {
         // a rollout: the old pod releases its Lease on SIGTERM, the new one creates it (leader election's verbs)
         InClusterOperator.kubectl("-n", InClusterOperator.NAMESPACE, "rollout", "restart", "deployment/" + InClusterOperator.NAME);

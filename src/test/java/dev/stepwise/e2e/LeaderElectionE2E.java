@@ -43,6 +43,7 @@ class LeaderElectionE2E {
     static void installTwoReplicas() {
         client = E2eCluster.client();
         InClusterOperator.ensureImageLoaded();
+        InClusterOperator.releaseRevisionsWithoutOperator(client);
         InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         InClusterOperator.kubectl("apply", "-k", "operator/");
         InClusterOperator.kubectl("-n", InClusterOperator.NAMESPACE, "scale", "deployment/" + InClusterOperator.NAME, "--replicas=2");
@@ -57,7 +58,8 @@ class LeaderElectionE2E {
             return;
         }
         try {
-            E2eCluster.deleteNamespace(client, ns);
+            // while the operator runs, so it releases the namespace's WorkflowRevisions
+            InClusterOperator.deleteNamespaceAndWait(client, ns);
             InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         } finally {
             client.close();

@@ -28,6 +28,8 @@ abstract class OperatorE2E {
     @AfterAll
     static void stopOperator() {
         try {
+            // the operator releases the revisions of deleted namespaces (their finalizer): let it finish
+            awaitNamespacesGone(client);
             if (operator != null) {
                 operator.close();
             }
@@ -35,6 +37,18 @@ abstract class OperatorE2E {
             if (client != null) {
                 client.close();
             }
+        }
+    }
+
+    /** Waits (a minute at most) until the test namespaces deleted so far are gone. */
+    static void awaitNamespacesGone(KubernetesClient client) {
+        try {
+            org.awaitility.Awaitility.await("test namespaces deleted").atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> client.namespaces().withLabel(E2eCluster.E2E_LABEL, "true").list().getItems().stream()
+                            .allMatch(n -> n.getMetadata().getDeletionTimestamp() == null));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.err.println("test namespaces still terminating after a minute: " + e.getMessage());
         }
     }
 

@@ -60,6 +60,11 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     synchronized void start() {
+        launch();
+        awaitReady(READY_TIMEOUT);
+    }
+
+    private synchronized void launch() {
         if (isAlive()) {
             throw new IllegalStateException("operator " + name + " runs already (pid " + process.pid() + ")");
         }
@@ -85,9 +90,20 @@ final class OperatorProcess implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(killer);
             hooked = true;
         }
+    }
+
+    /** Starts the operator and returns at once, before it is ready (see {@link #awaitReady}). */
+    static OperatorProcess startWithoutWaiting(String name) {
+        OperatorProcess op = new OperatorProcess(name);
+        op.launch();
+        return op;
+    }
+
+    /** Waits until the operator answers ready; fails (and kills it) if it exits or takes longer. */
+    void awaitReady(Duration timeout) {
         Process p = process;
         try {
-            await("operator " + name + " ready at " + READY_URL).atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(500))
+            await("operator " + name + " ready at " + READY_URL).atMost(timeout).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         if (!p.isAlive()) {
                             throw new IllegalStateException("the operator exited with code " + p.exitValue()

@@ -316,4 +316,105 @@ class RunReconcilerIT {
                 r -> r.getStatus().phase == RunPhase.Failed);
         assertThat(failed.getStatus().message).isEqualTo("workflow 'no-such-workflow' not found");
     }
+
+    @Test
+    void aRunCreatedAgainUnderItsNameNeverTakesTheOldRunsJob() {
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: reborn}
+                spec:
+                  steps: [{name: only, image: busybox:1.36}]
+                """);
+        Run first = startRun("reborn-1", "reborn", Map.of());
+        Job oldJob = awaitJob("reborn-1-only-1");
+        kubelet.terminated(kubelet.createPod(oldJob), 0, null);
+        awaitPhase("reborn-1", RunPhase.Succeeded);
+
+        // this API server has no garbage collector: the old Run's Job stays, as it does for a moment in a real cluster
+        client.resource(first).delete();
+        await().atMost(WAIT).until(() -> run("reborn-1") == null);
+        Run second = startRun("reborn-1", "reborn", Map.of());
+        await().atMost(WAIT).until(() -> run("reborn-1"), r -> r.getStatus() != null && !r.getStatus().steps.isEmpty()
+                && r.getStatus().steps.get(0).phase == StepPhase.Waiting);
+        Run waiting = run("reborn-1");
+        assertThat(waiting.getStatus().phase).as("the old Job's success is not this Run's").isEqualTo(RunPhase.Running);
+        assertThat(waiting.getStatus().steps.get(0).message).contains("belongs to an earlier Run named reborn-1 (uid "
+                + first.getMetadata().getUid() + ")");
+        assertThat(waiting.getStatus().steps.get(0).attempts.get(0).job).isNull();
+
+        // the garbage collector gets to it: the new Run makes a Job of its own and runs the step again
+        client.pods().inNamespace(NS).withName("reborn-1-only-1-abcde").delete();
+        client.resource(oldJob).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+        await().atMost(WAIT).until(() -> client.pods().inNamespace(NS).withName("reborn-1-only-1-abcde").get() == null);
+        await().atMost(WAIT).until(() -> {
+            Job j = client.batch().v1().jobs().inNamespace(NS).withName("reborn-1-only-1").get();
+            return j != null && j.getMetadata().getOwnerReferences().get(0).getUid().equals(second.getMetadata().getUid());
+        });
+        Job newJob = client.batch().v1().jobs().inNamespace(NS).withName("reborn-1-only-1").get();
+        kubelet.terminated(kubelet.createPod(newJob), 0, null);
+        Run done = awaitPhase("reborn-1", RunPhase.Succeeded);
+        assertThat(done.getStatus().steps.get(0).attempts).singleElement()
+                .satisfies(a -> assertThat(a.job).isEqualTo("reborn-1-only-1"));
+    }
+
+    @Test
+    void aJobCreateAnAdmissionPolicyRefusesWaitsShowingWhyAndTheRunGoesOnOnceItIsLifted() {
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: policy}
+                spec:
+                  steps: [{name: only, image: busybox:1.36}]
+                """);
+        // what a policy webhook does: refuse the Job with 403 (a ValidatingAdmissionPolicy answers 422 Invalid unless
+        // its validation says reason: Forbidden; 422 would fail the attempt as an invalid Job)
+        var policy = client.load(new java.io.ByteArrayInputStream("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: no-policy-jobs}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules: [{apiGroups: [batch], apiVersions: [v1], operations: [CREATE], resources: [jobs]}]
+                  validations:
+                    - expression: "!has(object.metadata.labels) || !('stepwise.dev/workflow' in object.metadata.labels) || object.metadata.labels['stepwise.dev/workflow'] != 'policy'"
+                      message: "Jobs of workflow policy wait for the change freeze to end"
+                      reason: Forbidden
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: no-policy-jobs}
+                spec: {policyName: no-policy-jobs, validationActions: [Deny]}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        policy.serverSideApply();
+        try {
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                Job probe = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("probe")
+                        .withNamespace(NS).addToLabels("stepwise.dev/workflow", "policy").endMetadata()
+                        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c")
+                        .withImage("busybox:1.36").endContainer().endSpec().endTemplate().endSpec().build();
+                try {
+                    client.resource(probe).dryRun().create();
+                    return false;
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    return e.getCode() == 403;
+                }
+            });
+            startRun("policy-1", "policy", Map.of());
+            Run waiting = await().atMost(WAIT).until(() -> run("policy-1"), r -> r.getStatus() != null && !r.getStatus().steps.isEmpty()
+                    && r.getStatus().steps.get(0).message != null);
+            assertThat(waiting.getStatus().phase).isEqualTo(RunPhase.Running);
+            assertThat(waiting.getStatus().steps.get(0).phase).isEqualTo(StepPhase.Waiting);
+            assertThat(waiting.getStatus().steps.get(0).message).contains("Jobs of workflow policy wait for the change freeze to end");
+            assertThat(waiting.getStatus().steps.get(0).attempts.get(0).reason).isEqualTo("Forbidden");
+            assertThat(waiting.getStatus().steps.get(0).nextRetryAt).isNotNull();
+        } finally {
+            policy.delete();
+        }
+        Job job = awaitJob("policy-1-only-1");
+        kubelet.terminated(kubelet.createPod(job), 0, null);
+        Run done = awaitPhase("policy-1", RunPhase.Succeeded);
+        assertThat(done.getStatus().steps.get(0).attempts).singleElement().satisfies(a -> assertThat(a.reason).isEqualTo("Completed"));
+    }
 }

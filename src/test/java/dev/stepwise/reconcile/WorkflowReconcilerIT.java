@@ -216,4 +216,34 @@ class WorkflowReconcilerIT {
                   steps: [{name: a, image: x, runIf: Sometimes}]
                 """).create()).hasMessageContaining("spec.steps[0].runIf");
     }
+
+    @Test
+    void quickEditsNeverPublishOneRevisionsNumberWithAnothersContent() {
+        for (int i = 1; i <= 6; i++) {
+            WorkflowResource wf = Yaml.load(WorkflowResource.class, """
+                    apiVersion: stepwise.dev/v1alpha1
+                    kind: Workflow
+                    metadata: {name: edited}
+                    spec:
+                      steps: [{name: a, image: "busybox:1.%d"}]
+                    """.formatted(i));
+            wf.getMetadata().setNamespace(NS);
+            client.resource(wf).serverSideApply();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WorkflowResource wf = get("edited");
+            assertThat(wf.getStatus()).isNotNull();
+            assertThat(wf.getStatus().observedGeneration).isEqualTo(wf.getMetadata().getGeneration());
+            WorkflowRevision current = client.resources(WorkflowRevision.class).inNamespace(NS)
+                    .withName(wf.getStatus().currentRevision).get();
+            assertThat(current.getSpec().template.steps.get(0).image).isEqualTo("busybox:1.6");
+        });
+        for (WorkflowRevision r : client.resources(WorkflowRevision.class).inNamespace(NS).withLabel("stepwise.dev/workflow", "edited")
+                .list().getItems()) {
+            assertThat(r.getSpec().hash).as("revision %s holds the content its hash says", r.getMetadata().getName())
+                    .isEqualTo(dev.stepwise.core.ContentHash.of(r.getSpec().template));
+            assertThat(r.getMetadata().getName()).isEqualTo("edited-r" + r.getSpec().revision);
+            assertThat(r.getMetadata().getFinalizers()).contains("stepwise.dev/revision-in-use");
+        }
+    }
 }

@@ -29,6 +29,10 @@ public final class FakeKubelet {
                     .withLabels(template.getMetadata().getLabels())
                     .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
                     .withAnnotations(template.getMetadata().getAnnotations())
+                    // as the Job controller does: the pod's controller is its Job, by UID
+                    .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job")
+                        .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
+                        .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .build();

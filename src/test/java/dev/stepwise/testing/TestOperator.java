@@ -1,5 +1,6 @@
 package dev.stepwise.testing;
 
+import dev.stepwise.reconcile.RevisionReconciler;
 import dev.stepwise.reconcile.RunReconciler;
 import dev.stepwise.reconcile.StepwiseConfig;
 import dev.stepwise.reconcile.WorkflowReconciler;
@@ -15,9 +16,11 @@ public final class TestOperator implements AutoCloseable {
 
     public TestOperator(KubernetesClient client, MutableClock clock) {
         this.clock = clock;
-        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(false));
         operator.register(new WorkflowReconciler(clock));
         operator.register(new RunReconciler(clock, config()));
+        operator.register(new RevisionReconciler());
         operator.start();
     }
 
@@ -36,6 +39,16 @@ public final class TestOperator implements AutoCloseable {
             @Override
             public Duration workflowWaitTimeout() {
                 return Duration.ofSeconds(20);
+            }
+
+            @Override
+            public Duration defaultPendingTimeout() {
+                return Duration.ofMinutes(30);
+            }
+
+            @Override
+            public int disruptionRetryLimit() {
+                return 3;
             }
         };
     }

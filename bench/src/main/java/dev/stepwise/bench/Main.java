@@ -23,13 +23,13 @@ import java.util.Set;
 /**
  * The benchmark harness. {@code bench/run} builds it, prepares the cluster and calls it:
  * <pre>
- *   java -jar bench/target/stepwise-bench.jar --project DIR [baseline|wide|chain|fan|all]... [--runs R] [--steps S]
- *        [--chain N] [--fan N] [--tiny] [--jfr] [--no-baseline] [--timeout SEC] [--results DIR] [--session FILE]
+ *   java -jar bench/target/stepwise-bench.jar --project DIR [baseline|wide|chain|fan|ladder|all]... [--runs R] [--steps S]
+ *        [--chain N] [--fan N] [--ladder STAGES] [--tiny] [--jfr] [--no-baseline] [--timeout SEC] [--results DIR] [--session FILE]
  *   java -jar bench/target/stepwise-bench.jar table FILE.json...
  * </pre>
  */
 public final class Main {
-    static final List<String> ORDER = List.of("baseline", "wide", "chain", "fan");
+    static final List<String> ORDER = List.of("baseline", "wide", "chain", "fan", "ladder");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Main() {
@@ -54,6 +54,7 @@ public final class Main {
         int steps = 10;
         int chain = 50;
         int fan = 200;
+        int ladder = 50;
         boolean tiny = false;
         boolean jfr = false;
         boolean noBaseline = false;
@@ -70,6 +71,7 @@ public final class Main {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--chain" -> chain = Integer.parseInt(args[++i]);
                 case "--fan" -> fan = Integer.parseInt(args[++i]);
+                case "--ladder" -> ladder = Integer.parseInt(args[++i]);
                 case "--tiny" -> tiny = true;
                 case "--jfr" -> jfr = true;
                 case "--no-baseline" -> noBaseline = true;
@@ -98,6 +100,7 @@ public final class Main {
             steps = 2;
             chain = 5;
             fan = 5;
+            ladder = 26;
             timeout = Math.min(timeout, 150);
         }
         Env env = new Env(project);
@@ -130,6 +133,7 @@ public final class Main {
                 Shape shape = switch (scenario) {
                     case "baseline", "wide" -> Shape.wide(scenario, runs, steps);
                     case "chain" -> Shape.chain(chain);
+                    case "ladder" -> Shape.ladder(ladder);
                     default -> Shape.fan(fan);
                 };
                 ObjectNode doc = header(env, scenario, shape, kwokNodes, jvmArgs, tiny, args);

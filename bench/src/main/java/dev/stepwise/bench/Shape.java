@@ -57,6 +57,21 @@ record Shape(String scenario, String description, int runs, Map<String, List<Str
         return new Shape("chain", "1 Run, linear chain of " + n + " steps", 1, p);
     }
 
+    /**
+     * One Run of a ladder: N stages of two steps, each depending on both steps of the stage before
+     * (2^N paths to the root: a planner that walks ancestors without a memo never finishes it).
+     */
+    static Shape ladder(int stages) {
+        Map<String, List<String>> p = new LinkedHashMap<>();
+        for (int i = 0; i < stages; i++) {
+            List<String> parents = i == 0 ? List.of()
+                    : List.of(String.format("l%03d-a", i - 1), String.format("l%03d-b", i - 1));
+            p.put(String.format("l%03d-a", i), parents);
+            p.put(String.format("l%03d-b", i), parents);
+        }
+        return new Shape("ladder", "1 Run, ladder of " + stages + " stages of 2 steps", 1, p);
+    }
+
     /** One Run shaped 1 -> N -> 1. */
     static Shape fan(int n) {
         Map<String, List<String>> p = new LinkedHashMap<>();

@@ -1,0 +1,145 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.RunStatus;
+import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.api.v1alpha1.StepPhase;
+import dev.stepwise.api.v1alpha1.StepStatus;
+import dev.stepwise.api.v1alpha1.WorkflowSpec;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The working state of one plan: the status being decided, what to do, and what the step drivers
+ * share (outputs of finished steps, the output budget, templates). Built once per plan; every
+ * lookup in it is constant time, so planning stays linear in steps plus edges.
+ */
+final class PlanState {
+    final RunFacts facts;
+    final String workflowName;
+    final String revisionName;
+    final WorkflowSpec template;
+    final Map<String, String> params;
+    final Dag dag;
+    final RunStatus status;
+    final Map<String, StepStatus> steps = new LinkedHashMap<>();
+    final List<JobToCreate> create = new ArrayList<>();
+    final List<String> delete = new ArrayList<>();
+    final Map<String, Map<String, String>> store = new LinkedHashMap<>();
+    final List<RunEvent> events = new ArrayList<>();
+    int visits;
+    private Instant wakeAt;
+    /** Real outputs of each succeeded step (sensitive ones from where they are stored), for templates and when. */
+    private final Map<String, Map<String, String>> outputs = new HashMap<>();
+    private final Map<String, EffectiveStep> effective = new HashMap<>();
+    private int outputBytes;
+    private Templates.Context templates;
+
+    PlanState(RunFacts facts, String workflowName, String revisionName, WorkflowSpec template, Map<String, String> params,
+              RunStatus status) {
+        this.facts = facts;
+        this.workflowName = workflowName;
+        this.revisionName = revisionName;
+        this.template = template;
+        this.params = params;
+        this.dag = Dag.of(template.steps);
+        this.status = status;
+    }
+
+    /** Indexes the status's steps and the outputs of those that succeeded before this plan. */
+    void index() {
+        status.steps.forEach(s -> steps.put(s.name, s));
+        for (StepStatus s : status.steps) {
+            if (s.phase == StepPhase.Succeeded && dag.has(s.name)) {
+                recordOutputs(s.name, realOutputs(s));
+            }
+        }
+    }
+
+    Instant now() {
+        return facts.now();
+    }
+
+    Step step(String name) {
+        return dag.step(name);
+    }
+
+    EffectiveStep effective(String name) {
+        return effective.computeIfAbsent(name, n -> EffectiveStep.of(template, dag.step(n)));
+    }
+
+    void wake(Instant t) {
+        if (wakeAt == null || t.isBefore(wakeAt)) {
+            wakeAt = t;
+        }
+    }
+
+    Instant wakeAt() {
+        return wakeAt;
+    }
+
+    void clearWake() {
+        wakeAt = null;
+    }
+
+    void warn(String reason, String message) {
+        events.add(new RunEvent(RunEvent.Type.Warning, reason, message));
+    }
+
+    void finishStep(StepStatus st, StepPhase phase, String message) {
+        st.phase = phase;
+        st.message = message == null ? null : StatusBudget.truncate(message, StatusBudget.MESSAGE_BYTES);
+        st.nextRetryAt = null;
+        st.finishedAt = Times.format(now());
+        if (phase == StepPhase.Failed) {
+            warn("StepFailed", "step " + st.name + " failed: " + message);
+        }
+    }
+
+    /** Marks a step Succeeded with its real outputs; they count against the Run's output budget. */
+    void succeed(StepStatus st, Map<String, String> real, Map<String, String> shown) {
+        st.outputs = shown;
+        recordOutputs(st.name, real);
+        finishStep(st, StepPhase.Succeeded, null);
+    }
+
+    /** Bytes of outputs the Run already holds, and whether {@code more} still fits in its budget. */
+    boolean outputsFit(Map<String, String> more) {
+        return outputBytes + StatusBudget.outputBytes(more) <= StatusBudget.RUN_OUTPUT_BYTES;
+    }
+
+    int outputBytes() {
+        return outputBytes;
+    }
+
+    private void recordOutputs(String step, Map<String, String> real) {
+        outputs.put(step, real);
+        outputBytes += StatusBudget.outputBytes(real);
+    }
+
+    /** The real outputs of a succeeded step: from status, or from the store for a sensitive step. */
+    private Map<String, String> realOutputs(StepStatus s) {
+        if (dag.step(s.name).redacted()) {
+            return facts.observed().storedOutputs().getOrDefault(s.name, Map.of());
+        }
+        return s.outputs == null ? Map.of() : s.outputs;
+    }
+
+    /** Templates see the outputs of steps as they succeed during this plan. */
+    Templates.Context templates() {
+        if (templates == null) {
+            templates = new Templates.Context(params, outputs, facts.runName(), facts.namespace(), workflowName);
+        }
+        return templates;
+    }
+
+    /** What {@code when} sees of each step, computed only for the steps an expression reads. */
+    Map<String, WhenExpressions.StepFacts> stepFacts() {
+        return LazyMaps.view(steps.keySet(), name -> new WhenExpressions.StepFacts(steps.get(name).phase.name(),
+                outputs.getOrDefault(name, Map.of())));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.StepStatus;
+import dev.stepwise.api.v1alpha1.StepType;
+
+/**
+ * How one type of step moves, decided in one place per type: the planner opens the gate
+ * (parents done, runIf, skip, when) and hands the step to its driver from then on.
+ */
+interface StepDriver {
+
+    /** The step's gate opened in this plan: begin it. */
+    void start(PlanState plan, StepStatus st);
+
+    /** The step began in an earlier plan and has not finished: move it on. */
+    void advance(PlanState plan, StepStatus st);
+
+    static StepDriver of(StepType type) {
+        return switch (type) {
+            case container -> ContainerStepDriver.INSTANCE;
+            case sleep -> SleepStepDriver.INSTANCE;
+            case waitForEvent -> EventStepDriver.INSTANCE;
+        };
+    }
+}
