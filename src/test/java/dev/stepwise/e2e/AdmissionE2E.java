@@ -67,13 +67,21 @@ class AdmissionE2E extends OperatorE2E {
             n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
             return n;
         });
+        // step pods pass "restricted" by default (StepSecurity): one on an InstanceType that lets it run
+        // as root is "baseline", which this namespace refuses
+        E2eCluster.applyYaml(client, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: e2e-root}
+                spec: {description: runs as the image's user, runAsNonRoot: false}
+                """, null);
         E2eCluster.applyYaml(client, """
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Workflow
                 metadata: {name: psa}
                 spec:
                   defaults: {image: busybox:1.36}
-                  steps: [{name: a, command: [echo, never], pendingTimeout: 20s}]
+                  steps: [{name: a, command: [echo, never], pendingTimeout: 20s, instanceType: e2e-root}]
                 ---
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Run
