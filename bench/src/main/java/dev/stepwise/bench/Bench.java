@@ -133,10 +133,18 @@ final class Bench {
                     runSizes(r, ns);
                 }
             } finally {
-                op.close();
+                try {
+                    // while the operator still runs: it releases the WorkflowRevisions' in-use finalizer,
+                    // without which the namespace would never go
+                    deleteNamespace(ns);
+                } finally {
+                    op.close();
+                }
             }
         } finally {
-            deleteNamespace(ns);
+            if (client.namespaces().withName(ns).get() != null) {
+                deleteNamespace(ns);
+            }
         }
         return r;
     }
