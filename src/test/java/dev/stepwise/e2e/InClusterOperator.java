@@ -101,13 +101,17 @@ final class InClusterOperator {
 
     /** The operator pod that holds the leader-election Lease. */
     static Pod leader(KubernetesClient client, String namespace, String lease) {
+        // read the holder once, where it is checked: during a rollout the Lease is released and taken anew
+        java.util.concurrent.atomic.AtomicReference<Pod> holder = new java.util.concurrent.atomic.AtomicReference<>();
         await("a leader holds Lease " + namespace + "/" + lease).atMost(Duration.ofSeconds(60)).until(() -> {
             Lease l = client.leases().inNamespace(namespace).withName(lease).get();
-            return l != null && l.getSpec().getHolderIdentity() != null
-                    && pods(client, namespace).stream().anyMatch(p -> p.getMetadata().getName().equals(l.getSpec().getHolderIdentity()));
+            String identity = l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+            Pod pod = identity == null ? null : pods(client, namespace).stream()
+                    .filter(p -> p.getMetadata().getName().equals(identity)).findFirst().orElse(null);
+            holder.set(pod);
+            return pod != null;
         });
-        String holder = client.leases().inNamespace(namespace).withName(lease).get().getSpec().getHolderIdentity();
-        return client.pods().inNamespace(namespace).withName(holder).get();
+        return holder.get();
     }
 
     /** Everything the operator's pods logged (the current containers, and the previous ones after a restart). */
@@ -127,7 +131,8 @@ final class InClusterOperator {
 
     static String http(String url) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+            // HTTP/1.1: the JDK client's default h2c upgrade is not what the operator's endpoint speaks
+            HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(url + " answered " + r.statusCode());
