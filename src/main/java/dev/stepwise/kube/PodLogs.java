@@ -1,6 +1,7 @@
 package dev.stepwise.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -8,7 +9,8 @@ import io.fabric8.kubernetes.client.utils.URLUtils;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -27,11 +29,6 @@ public final class PodLogs {
     static final int MAX_TRANSFER = 4 * 1024 * 1024;
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stepwise-log-read");
-        t.setDaemon(true);
-        return t;
-    });
     private final KubernetesClient client;
 
     public PodLogs(KubernetesClient client) {
@@ -75,43 +72,66 @@ public final class PodLogs {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder().uri(url).build();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        HttpResponse<InputStream> response;
+        // streamed through Fabric8's own body consumer: each chunk goes into a ring buffer of the last
+        // bytes; the read stops (cancels) after MAX_TRANSFER bytes
+        Tail tail = new Tail(keepBytes * 2L);
+        HttpResponse<AsyncBody> response;
         try {
-            response = http.sendAsync(request, InputStream.class).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            response = http.consumeBytes(request, (List<ByteBuffer> chunks, AsyncBody body) -> {
+                for (ByteBuffer b : chunks) {
+                    tail.add(b);
+                }
+                if (tail.total >= MAX_TRANSFER) {
+                    body.cancel();
+                } else {
+                    body.consume();
+                }
+            }).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new NoAnswer(e.getCause());
         }
-        InputStream in = response.body();
-        if (response.code() != 200) {
-            // read the (short) error body to its end, so the connection can serve the next request
-            try (in) {
-                in.readNBytes(64 * 1024);
+        response.body().consume();
+        try {
+            response.body().done().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            response.body().cancel();
+            throw e;
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            if (tail.total < MAX_TRANSFER) {
+                throw e instanceof ExecutionException ee ? ee : new ExecutionException(e);
             }
+            // cut off at MAX_TRANSFER on purpose: what was read is the answer
+        }
+        if (response.code() != 200) {
             throw new IOException("HTTP " + response.code());
         }
-        // read on another thread, so a stalled stream is cut off (closed) at the deadline
-        var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return lastBytes(in, keepBytes * 2L, deadline);
-            } catch (IOException | TimeoutException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, READERS);
-        try {
-            long left = Math.max(1, deadline - System.nanoTime());
-            return new String(reading.get(left, TimeUnit.NANOSECONDS), StandardCharsets.UTF_8);
-        } finally {
-            close(in);
-        }
+        return new String(tail.bytes(), StandardCharsets.UTF_8);
     }
 
-    private static void close(InputStream in) {
-        try {
-            if (in != null) {
-                in.close();
+    /** The last {@code keep} bytes of a stream (a ring buffer), and how many bytes went through. */
+    static final class Tail {
+        private final byte[] ring;
+        long total;
+
+        Tail(long keep) {
+            ring = new byte[(int) Math.max(1, Math.min(keep, MAX_TRANSFER))];
+        }
+
+        synchronized void add(ByteBuffer b) {
+            while (b.hasRemaining()) {
+                ring[(int) (total % ring.length)] = b.get();
+                total++;
             }
-        } catch (IOException ignored) {
-            // nothing more to read from it either way
+        }
+
+        synchronized byte[] bytes() {
+            int len = (int) Math.min(total, ring.length);
+            byte[] out = new byte[len];
+            long start = total - len;
+            for (int i = 0; i < len; i++) {
+                out[i] = ring[(int) ((start + i) % ring.length)];
+            }
+            return out;
         }
     }
 
@@ -122,28 +142,4 @@ public final class PodLogs {
         }
     }
 
-    /** Reads up to {@link #MAX_TRANSFER} bytes, keeping only the last {@code keep} (a ring buffer). */
-    static byte[] lastBytes(InputStream in, long keep, long deadlineNanos) throws IOException, TimeoutException {
-        int size = (int) Math.max(1, Math.min(keep, MAX_TRANSFER));
-        byte[] ring = new byte[size];
-        long total = 0;
-        byte[] chunk = new byte[8192];
-        int n;
-        while (total < MAX_TRANSFER && (n = in.read(chunk, 0, (int) Math.min(chunk.length, MAX_TRANSFER - total))) >= 0) {
-            for (int i = 0; i < n; i++) {
-                ring[(int) ((total + i) % size)] = chunk[i];
-            }
-            total += n;
-            if (System.nanoTime() > deadlineNanos) {
-                throw new TimeoutException("log read took longer than " + TIMEOUT);
-            }
-        }
-        int len = (int) Math.min(total, size);
-        byte[] out = new byte[len];
-        long start = total - len;
-        for (int i = 0; i < len; i++) {
-            out[i] = ring[(int) ((start + i) % size)];
-        }
-        return out;
-    }
 }

@@ -217,6 +217,10 @@ class ApiErrorInjectionTest {
         api.server.expect().get().withPath(path).andReturn(200, progress).once();
         String tail = new PodLogs(api.client).tail("data", "p", 1024);
         assertThat(tail).hasSize(2048).endsWith(" 100% done");
+
+        // past 4 MiB the read stops: what was read so far is the tail, the rest never crosses the wire
+        api.server.expect().get().withPath(path).andReturn(200, "=".repeat(6 * 1024 * 1024)).once();
+        assertThat(new PodLogs(api.client).tail("data", "p", 1024)).hasSize(2048).matches("=+");
     }
 
     // ------------------------------------------------------------------ revision publish
