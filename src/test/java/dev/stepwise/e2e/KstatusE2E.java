@@ -124,10 +124,7 @@ class KstatusE2E extends OperatorE2E {
 
         E2eCluster.applyYaml(client, workflow("long", "sleep 600") + "---\n" + run("long-1", "long"), ns);
         await("long-1 Running").atMost(Duration.ofSeconds(60)).until(() -> phase("long-1") == RunPhase.Running);
-        client.resources(Run.class).inNamespace(ns).withName("long-1").edit(r -> {
-            r.getSpec().cancel = true;
-            return r;
-        });
+        RunWatch.cancel(client, ns, "long-1");
         await("long-1 Cancelled").atMost(Duration.ofSeconds(60)).until(() -> phase("long-1") == RunPhase.Cancelled);
         assertThat(kstatus(RUNS, "long-1", "Cancelled")).isEqualTo("Failed");
     }

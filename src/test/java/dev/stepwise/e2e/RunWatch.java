@@ -160,4 +160,14 @@ final class RunWatch {
         assertThat(t).as("timestamp").isNotNull();
         return Instant.parse(t);
     }
+
+    /**
+     * {@code kubectl patch run NAME --type=merge -p '{"spec":{"cancel":true}}'}: a merge patch, not an
+     * edit with the resourceVersion read before, which loses to the operator's status writes (409).
+     */
+    static void cancel(KubernetesClient client, String namespace, String name) {
+        client.resources(Run.class).inNamespace(namespace).withName(name).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"cancel\":true}}");
+    }
 }
