@@ -84,7 +84,7 @@ final class ContainerStepDriver implements StepDriver {
         }
         String name = JobNames.of(plan.facts.runName(), st.name, a.number);
         plan.create.add(new JobToCreate(name, st.name, a.number, StepTemplating.resolve(plan.step(st.name), plan.templates()),
-                settings, it.spec(), plan.params));
+                settings, it.spec(), plan.params, plan.stepEnv(st.name)));
         CreateResult r = plan.facts.results().creates().get(name);
         if (r == null || r.kind() == CreateResult.Kind.CREATED) {
             a.job = r == null ? name : r.job();
@@ -216,6 +216,13 @@ final class ContainerStepDriver implements StepDriver {
             st.nextRetryAt = Times.format(at);
             st.message = "retrying after " + describeFailure(last);
             plan.wake(at);
+            return;
+        }
+        if (plan.suspended()) {
+            // a retry is a new attempt, and a suspended Run starts none; it goes on at once on resume
+            st.phase = StepPhase.Waiting;
+            st.nextRetryAt = null;
+            st.message = "retry held: the Run is suspended (spec.suspend: true); after " + describeFailure(last);
             return;
         }
         if (last.job != null && plan.facts.observed().jobsWithLivePods().contains(last.job)) {

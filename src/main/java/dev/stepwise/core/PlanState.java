@@ -1,5 +1,6 @@
 package dev.stepwise.core;
 
+import dev.stepwise.api.v1alpha1.RunSpec;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.Step;
 import dev.stepwise.api.v1alpha1.StepPhase;
@@ -8,10 +9,14 @@ import dev.stepwise.api.v1alpha1.WorkflowSpec;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The working state of one plan: the status being decided, what to do, and what the step drivers
@@ -38,6 +43,12 @@ final class PlanState {
     private final Map<String, EffectiveStep> effective = new HashMap<>();
     private int outputBytes;
     private Templates.Context templates;
+    /** Steps spec.stepsToRun selects, or null when it selects all. */
+    private final Set<String> selected;
+    /** Payloads of the events the Run has received, by name (status.events plus new ones in spec.events). */
+    private final Map<String, String> delivered = new HashMap<>();
+    /** At most this many events are recorded; more names are ignored with a warning. */
+    static final int MAX_EVENTS = 100;
 
     PlanState(RunFacts facts, String workflowName, String revisionName, WorkflowSpec template, Map<String, String> params,
               RunStatus status) {
@@ -48,10 +59,87 @@ final class PlanState {
         this.params = params;
         this.dag = Dag.of(template.steps);
         this.status = status;
+        this.selected = selection(facts.run().getSpec().stepsToRun, dag);
+    }
+
+    /** The steps named in stepsToRun, with everything below those marked withDownstream. */
+    private static Set<String> selection(List<RunSpec.StepSelector> stepsToRun, Dag dag) {
+        if (stepsToRun == null || stepsToRun.isEmpty()) {
+            return null;
+        }
+        Set<String> out = new HashSet<>();
+        Deque<String> below = new ArrayDeque<>();
+        for (RunSpec.StepSelector sel : stepsToRun) {
+            out.add(sel.name);
+            if (sel.downstream()) {
+                below.add(sel.name);
+            }
+        }
+        while (!below.isEmpty()) {
+            for (String child : dag.children(below.pop())) {
+                if (out.add(child)) {
+                    below.add(child);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether the Run runs this step (spec.stepsToRun). */
+    boolean selected(String step) {
+        return selected == null || selected.contains(step);
+    }
+
+    boolean suspended() {
+        return facts.suspend();
+    }
+
+    /** The Run's extra environment for one step (spec.stepParams). */
+    Map<String, String> stepEnv(String step) {
+        var all = facts.run().getSpec().stepParams;
+        Map<String, String> env = all == null ? null : all.get(step);
+        return env == null ? Map.of() : env;
+    }
+
+    /** The payload of a received event, or null when it has not arrived. */
+    boolean received(String event) {
+        return delivered.containsKey(event);
+    }
+
+    String payload(String event) {
+        return delivered.get(event);
+    }
+
+    /** Records events new in spec.events in status (first delivery wins), so taking them out of spec never undoes them. */
+    private void receiveEvents() {
+        if (status.events != null) {
+            status.events.forEach(e -> delivered.putIfAbsent(e.name, e.payload));
+        }
+        var sent = facts.run().getSpec().events;
+        if (sent == null) {
+            return;
+        }
+        for (RunSpec.EventDelivery e : sent) {
+            if (e == null || e.name == null || delivered.containsKey(e.name)) {
+                continue;
+            }
+            if (delivered.size() >= MAX_EVENTS) {
+                warn("EventIgnored", "event '" + e.name + "' ignored: the Run keeps at most " + MAX_EVENTS + " events");
+                continue;
+            }
+            if (status.events == null) {
+                status.events = new ArrayList<>();
+            }
+            String payload = e.payload == null ? "" : e.payload;
+            status.events.add(new RunStatus.DeliveredEvent(e.name, payload, Times.format(now())));
+            delivered.put(e.name, payload);
+            events.add(new RunEvent(RunEvent.Type.Normal, "EventReceived", "event '" + e.name + "' received"));
+        }
     }
 
     /** Indexes the status's steps and the outputs of those that succeeded before this plan. */
     void index() {
+        receiveEvents();
         status.steps.forEach(s -> steps.put(s.name, s));
         for (StepStatus s : status.steps) {
             if (s.phase == StepPhase.Succeeded && dag.has(s.name)) {
@@ -123,7 +211,7 @@ final class PlanState {
 
     /** The real outputs of a succeeded step: from status, or from the store for a sensitive step. */
     private Map<String, String> realOutputs(StepStatus s) {
-        if (dag.step(s.name).redacted()) {
+        if (dag.step(s.name).redacted() && dag.step(s.name).typeOrDefault() != dev.stepwise.api.v1alpha1.StepType.waitForEvent) {
             return facts.observed().storedOutputs().getOrDefault(s.name, Map.of());
         }
         return s.outputs == null ? Map.of() : s.outputs;

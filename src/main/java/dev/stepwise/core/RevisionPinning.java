@@ -26,7 +26,13 @@ public final class RevisionPinning {
     public sealed interface Result permits Pinned, Wait, Fail {
     }
 
-    public record Pinned(WorkflowRevision revision, Map<String, String> params) implements Result {
+    /**
+     * @param retryOf the finished Run a retry takes over from, or null
+     */
+    public record Pinned(WorkflowRevision revision, Map<String, String> params, Run retryOf) implements Result {
+        public Pinned(WorkflowRevision revision, Map<String, String> params) {
+            this(revision, params, null);
+        }
     }
 
     public record Wait(String message, Duration retryAfter) implements Result {
@@ -70,11 +76,18 @@ public final class RevisionPinning {
                     : new Fail("workflow '" + name + "' published no revision in time"
                             + (ready != null && ready.getMessage() != null && !ready.getMessage().isBlank() ? ": " + ready.getMessage() : ""));
         }
-        ParamResolver.Result params = ParamResolver.resolve(revision.get().getSpec().template.params, run.getSpec().params);
-        if (!params.ok()) {
-            return new Fail(String.join("; ", params.problems()));
+        return pin(run, revision.get(), run.getSpec().params, null);
+    }
+
+    /** Resolves params against the revision and checks the rest of the Run's spec against it. */
+    static Result pin(Run run, WorkflowRevision revision, Map<String, String> given, Run retryOf) {
+        ParamResolver.Result params = ParamResolver.resolve(revision.getSpec().template.params, given);
+        java.util.List<String> problems = new java.util.ArrayList<>(params.problems());
+        problems.addAll(RunSpecCheck.problems(run.getSpec(), revision.getSpec().template));
+        if (!problems.isEmpty()) {
+            return new Fail(String.join("; ", problems));
         }
-        return new Pinned(revision.get(), params.params());
+        return new Pinned(revision, params.params(), retryOf);
     }
 
     /** Whether the Workflow that exists now (by UID) published this revision. */

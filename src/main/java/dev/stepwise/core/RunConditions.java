@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The conditions of a Run for its phase (SPEC "Conditions and GitOps health"): Succeeded for
- * kubectl wait, Ready/Reconciling/Stalled for kstatus (Flux). Reasons are the phase names.
+ * kubectl wait, Ready/Reconciling/Stalled for kstatus (Flux). Reasons are the phase names (DeadlineExceeded for a Run past its timeout).
  */
 public final class RunConditions {
     public static final String SUCCEEDED = "Succeeded";
@@ -18,7 +18,11 @@ public final class RunConditions {
     }
 
     public static List<Conditions.Desired> forPhase(RunPhase phase, String message) {
-        String reason = phase.name();
+        return forPhase(phase, phase.name(), message);
+    }
+
+    /** With a reason of its own, e.g. DeadlineExceeded for a Run that failed by its timeout. */
+    public static List<Conditions.Desired> forPhase(RunPhase phase, String reason, String message) {
         return switch (phase) {
             case Succeeded -> List.of(
                     new Conditions.Desired(SUCCEEDED, Conditions.TRUE, reason, message),

@@ -19,14 +19,21 @@ import java.util.function.Supplier;
  * @param workflow      reads the Workflow the Run names
  * @param revisions     looks up a WorkflowRevision of the Run's namespace by name
  * @param results       problems met carrying out this reconcile's first plan, or {@link ActionResults#NONE}
+ * @param runs          other Runs of the namespace (the one a retry retries), read only when needed
  */
 public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
                        Function<String, Optional<WorkflowRevision>> revisions, Observed observed,
                        ActionResults results, Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings,
-                       Instant now) {
+                       Instant now, OtherRuns runs) {
+
+    public RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
+                    Function<String, Optional<WorkflowRevision>> revisions, Observed observed, ActionResults results,
+                    Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings, Instant now) {
+        this(run, workflow, revisions, observed, results, instanceTypes, settings, now, OtherRuns.NONE);
+    }
 
     public RunFacts withResults(ActionResults r) {
-        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now);
+        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now, runs);
     }
 
     public String runName() {
@@ -43,5 +50,9 @@ public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
 
     public boolean cancel() {
         return run.getSpec() != null && run.getSpec().cancelRequested();
+    }
+
+    public boolean suspend() {
+        return run.getSpec() != null && run.getSpec().suspendRequested();
     }
 }

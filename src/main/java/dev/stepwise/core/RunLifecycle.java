@@ -32,7 +32,10 @@ public final class RunLifecycle {
             }
             return RunPlanner.plan(facts, new RevisionPinning.Pinned(pinned.get(), status.params));
         }
-        var pin = RevisionPinning.decide(facts.run(), facts.workflow(), facts.revisions(), facts.now(),
+        String retryOf = facts.run().getSpec().retryOf;
+        var pin = retryOf != null && !retryOf.isBlank()
+                ? RetryPinning.decide(facts.run(), facts.runs(), facts.revisions())
+                : RevisionPinning.decide(facts.run(), facts.workflow(), facts.revisions(), facts.now(),
                 facts.settings().workflowWaitTimeout());
         if (!(pin instanceof RevisionPinning.Pinned) && facts.cancel()) {
             return fail(facts, RunPhase.Cancelled, "cancelled (spec.cancel: true) before it started");

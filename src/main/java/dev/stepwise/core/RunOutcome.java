@@ -15,21 +15,39 @@ public final class RunOutcome {
     }
 
     /**
+     * How a Run is being ended before its steps finished by themselves: cancelled, or past its timeout.
+     *
+     * @param reason the conditions' reason (the phase name, or DeadlineExceeded)
+     */
+    record Ending(RunPhase phase, String reason, String message) {
+        static final Ending CANCEL = new Ending(RunPhase.Cancelled, RunPhase.Cancelled.name(), "cancelled (spec.cancel: true)");
+
+        static Ending deadline(String timeout) {
+            return new Ending(RunPhase.Failed, "DeadlineExceeded", "the Run exceeded its timeout of " + timeout
+                    + " (DeadlineExceeded)");
+        }
+    }
+
+    /**
      * Sets progress, phase, message, conditions and the phase-change event from the steps.
      *
+     * @param ending    why the Run is being ended early, or null
+     * @param suspended spec.suspend: the Run is Suspended once no Job of it runs
      * @return true when the Run has finished
      */
-    static boolean settle(RunStatus status, boolean cancel, Long generation, Instant now, RunPhase before,
+    static boolean settle(RunStatus status, Ending ending, boolean suspended, Long generation, Instant now, RunPhase before,
                           List<RunEvent> events) {
         boolean finished = false;
+        String reason = null;
         long done = status.steps.stream().filter(s -> s.phase.isFinished()).count();
         status.progress = done + "/" + status.steps.size();
         if (done == status.steps.size()) {
             List<StepStatus> failed = status.steps.stream()
                     .filter(s -> s.phase == StepPhase.Failed).toList();
-            if (cancel) {
-                status.phase = RunPhase.Cancelled;
-                status.message = "cancelled (spec.cancel: true)";
+            if (ending != null) {
+                status.phase = ending.phase();
+                status.message = ending.message();
+                reason = ending.reason();
             } else if (failed.isEmpty()) {
                 status.phase = RunPhase.Succeeded;
                 status.message = "all " + status.steps.size() + " steps done";
@@ -43,20 +61,36 @@ public final class RunOutcome {
             status.duration = GoDuration.format(Duration.between(Times.parse(status.startedAt), now));
             finished = true;
         } else {
-            List<String> running = status.steps.stream().filter(s -> s.phase == StepPhase.Running
-                    || s.phase == StepPhase.Waiting).map(s -> s.name).toList();
-            status.message = running.isEmpty() ? "starting" : "running: " + String.join(", ", running.subList(0, Math.min(5, running.size())))
-                    + (running.size() > 5 ? " and " + (running.size() - 5) + " more" : "");
+            List<String> running = status.steps.stream().filter(RunOutcome::hasOpenAttempt).map(s -> s.name).toList();
+            if (suspended && running.isEmpty()) {
+                status.phase = RunPhase.Suspended;
+                status.message = "suspended (spec.suspend: true): " + done + " of " + status.steps.size()
+                        + " steps done; set suspend to false to go on";
+            } else {
+                status.phase = RunPhase.Running;
+                List<String> busy = suspended ? running : status.steps.stream().filter(s -> s.phase == StepPhase.Running
+                        || s.phase == StepPhase.Waiting).map(s -> s.name).toList();
+                String names = String.join(", ", busy.subList(0, Math.min(5, busy.size())))
+                        + (busy.size() > 5 ? " and " + (busy.size() - 5) + " more" : "");
+                status.message = suspended ? "suspending: no new steps start; waiting for " + names + " to finish"
+                        : busy.isEmpty() ? "starting" : "running: " + names;
+            }
         }
         status.message = StatusBudget.truncate(status.message, StatusBudget.MESSAGE_BYTES);
         status.observedGeneration = generation;
-        status.conditions = Conditions.apply(status.conditions, RunConditions.forPhase(status.phase, status.message),
+        status.conditions = Conditions.apply(status.conditions,
+                RunConditions.forPhase(status.phase, reason == null ? status.phase.name() : reason, status.message),
                 List.of(), generation, now);
         if (before != status.phase) {
             RunEvent.Type type = status.phase == RunPhase.Failed ? RunEvent.Type.Warning : RunEvent.Type.Normal;
-            events.add(new RunEvent(type, status.phase.name(), status.message));
+            events.add(new RunEvent(type, reason == null ? status.phase.name() : reason, status.message));
         }
         return finished;
+    }
+
+    /** A step with an attempt whose Job may run (or is still to be created): what suspend waits for. */
+    private static boolean hasOpenAttempt(StepStatus s) {
+        return !s.phase.isFinished() && !s.attempts.isEmpty() && !s.attempts.get(s.attempts.size() - 1).isFinished();
     }
 
     /** Ends a Run before any step started: Failed (invalid workflow, missing param...) or Cancelled. */

@@ -24,12 +24,16 @@ import java.util.Map;
  * time linear in steps plus edges whatever the shape (a ladder of diamonds included).
  */
 final class RunPlanner {
+    static final String NOT_SELECTED = "not selected by spec.stepsToRun";
+    static final String HELD = "not started: the Run is suspended (spec.suspend: true)";
     private final PlanState plan;
+    private final RevisionPinning.Pinned pin;
     private final Map<String, StepGate.Outcome> outcomes = new HashMap<>();
     private final Map<String, String> skippedBy = new HashMap<>();
 
-    private RunPlanner(PlanState plan) {
+    private RunPlanner(PlanState plan, RevisionPinning.Pinned pin) {
         this.plan = plan;
+        this.pin = pin;
     }
 
     static RunPlan plan(RunFacts facts, RevisionPinning.Pinned pin) {
@@ -38,7 +42,7 @@ final class RunPlanner {
         var spec = pin.revision().getSpec();
         PlanState plan = new PlanState(facts, spec.workflow, pin.revision().getMetadata().getName(), spec.template,
                 pin.params(), status);
-        return new RunPlanner(plan).decide(before);
+        return new RunPlanner(plan, pin).decide(before);
     }
 
     private RunPlan decide(RunStatus before) {
@@ -46,15 +50,26 @@ final class RunPlanner {
         start();
         plan.index();
         AttemptFolding.fold(plan);
+        RunOutcome.Ending ending = null;
+        RunDeadline deadline = RunDeadline.of(plan.facts.run().getSpec().timeout, plan.template.timeout, plan.status.startedAt);
         if (plan.facts.cancel()) {
-            cancel();
+            ending = RunOutcome.Ending.CANCEL;
+            stop("Cancelled", "the Run was cancelled", StepPhase.Cancelled, "the Run was cancelled", StepPhase.Cancelled,
+                    "the Run was cancelled");
+        } else if (deadline != null && deadline.passed(plan.now())) {
+            ending = RunOutcome.Ending.deadline(deadline.timeout());
+            String why = "the Run's timeout of " + deadline.timeout() + " passed";
+            stop("DeadlineExceeded", why, StepPhase.Failed, "stopped: " + why, StepPhase.Skipped, "not started: " + why);
         } else {
             for (String name : plan.dag.topologicalOrder()) {
                 advance(name);
             }
+            if (deadline != null) {
+                plan.wake(deadline.at());
+            }
         }
         RunStatus status = plan.status;
-        if (RunOutcome.settle(status, plan.facts.cancel(), plan.facts.generation(), plan.now(), phaseBefore, plan.events)) {
+        if (RunOutcome.settle(status, ending, plan.suspended(), plan.facts.generation(), plan.now(), phaseBefore, plan.events)) {
             plan.clearWake();
         }
         StatusTrim.apply(status, plan.facts.settings().logTailBytes());
@@ -75,6 +90,13 @@ final class RunPlanner {
         RunStatus status = plan.status;
         if (status.steps.isEmpty()) {
             plan.dag.names().forEach(n -> status.steps.add(new StepStatus(n, StepPhase.Pending)));
+            if (pin.retryOf() != null) {
+                status.retryOf = pin.retryOf().getMetadata().getName();
+                status.trigger = "retry";
+                if (plan.facts.run().getSpec().retryModeOrDefault() == dev.stepwise.api.v1alpha1.RunSpec.RetryMode.FailedOnly) {
+                    Reuse.takeOver(status, pin.retryOf(), plan.dag);
+                }
+            }
         }
         if (status.startedAt == null) {
             status.startedAt = Times.format(plan.now());
@@ -88,7 +110,12 @@ final class RunPlanner {
         status.phase = RunPhase.Running;
     }
 
-    private void cancel() {
+    /**
+     * Ends every unfinished step now (cancel, or the Run's timeout): open attempts stop and their Jobs go;
+     * steps that began end {@code begun}, steps that never began end {@code notBegun}.
+     */
+    private void stop(String attemptReason, String attemptMessage, StepPhase begun, String begunMessage,
+                      StepPhase notBegun, String notBegunMessage) {
         for (StepStatus st : plan.steps.values()) {
             if (st.phase.isFinished()) {
                 continue;
@@ -99,11 +126,12 @@ final class RunPlanner {
                         plan.delete.add(a.job);
                     }
                     a.finishedAt = Times.format(plan.now());
-                    a.reason = "Cancelled";
-                    a.message = "the Run was cancelled";
+                    a.reason = attemptReason;
+                    a.message = attemptMessage;
                 }
             }
-            plan.finishStep(st, StepPhase.Cancelled, "the Run was cancelled");
+            boolean began = st.startedAt != null || !st.attempts.isEmpty();
+            plan.finishStep(st, began ? begun : notBegun, began ? begunMessage : notBegunMessage);
         }
     }
 
@@ -113,16 +141,27 @@ final class RunPlanner {
         Step step = plan.dag.step(name);
         List<String> parents = plan.dag.parents(name);
         skippedBy.put(name, skippingAncestor(parents));
+        boolean selected = plan.selected(name);
         if (!st.phase.isFinished()) {
-            StepDriver driver = StepDriver.of(step.typeOrDefault());
-            if (st.startedAt != null || !st.attempts.isEmpty()) {
-                driver.advance(plan, st);
+            boolean began = st.startedAt != null || !st.attempts.isEmpty();
+            if (Boolean.TRUE.equals(st.reused)) {
+                ReusedStepDriver.INSTANCE.advance(plan, st);
+            } else if (!selected && !began) {
+                plan.finishStep(st, StepPhase.Skipped, NOT_SELECTED);
+            } else if (began) {
+                StepDriver.of(step.typeOrDefault()).advance(plan, st);
             } else if (parents.stream().allMatch(p -> plan.steps.get(p).phase.isFinished())) {
-                open(st, step, parents, driver);
+                if (plan.suspended()) {
+                    st.message = HELD;
+                } else {
+                    open(st, step, parents, StepDriver.of(step.typeOrDefault()));
+                }
             }
         }
         if (st.phase.isFinished()) {
-            outcomes.put(name, StepGate.outcomeOf(step, st.phase, outcomesOf(parents)));
+            // a step left out by stepsToRun stands aside: the selected steps below it still run
+            outcomes.put(name, !selected && st.phase == StepPhase.Skipped ? StepGate.Outcome.SUCCESS
+                    : StepGate.outcomeOf(step, st.phase, outcomesOf(parents)));
         }
     }
 
@@ -134,11 +173,34 @@ final class RunPlanner {
             case SKIP -> plan.finishStep(st, StepPhase.Skipped, d.message());
             case FAIL -> plan.finishStep(st, StepPhase.Failed, d.message());
             case RUN -> {
+                String missing = missingOutput(step);
+                if (missing != null) {
+                    plan.finishStep(st, StepPhase.Failed, missing);
+                    return;
+                }
                 st.startedAt = Times.format(plan.now());
                 st.message = null;
                 driver.start(plan, st);
             }
         }
+    }
+
+    /** A template of the step that reads an output of a step stepsToRun left out: it would be empty, so say so. */
+    private String missingOutput(Step step) {
+        for (String text : StepTemplating.texts(step)) {
+            for (Templates.Ref ref : Templates.references(text)) {
+                if (ref.step() != null && !plan.selected(ref.step()) && !hasOutputs(ref.step())) {
+                    return "needs output '" + ref.output() + "' of step '" + ref.step() + "', which did not run "
+                            + "(not selected by spec.stepsToRun): select it too, or retry a Run where it succeeded";
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean hasOutputs(String step) {
+        StepStatus st = plan.steps.get(step);
+        return st != null && st.phase == StepPhase.Succeeded;
     }
 
     /** Parents are walked before their children, so their outcomes are known when asked for. */

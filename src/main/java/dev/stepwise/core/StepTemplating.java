@@ -25,6 +25,21 @@ public final class StepTemplating {
         return out;
     }
 
+    /** Every text of a step that may hold templates: command, args and env values. */
+    static List<String> texts(Step step) {
+        List<String> texts = new java.util.ArrayList<>();
+        if (step.command != null) {
+            texts.addAll(step.command);
+        }
+        if (step.args != null) {
+            texts.addAll(step.args);
+        }
+        if (step.env != null) {
+            step.env.stream().map(EnvVar::getValue).filter(java.util.Objects::nonNull).forEach(texts::add);
+        }
+        return texts;
+    }
+
     private static List<String> resolveAll(List<String> texts, Templates.Context ctx) {
         return texts == null ? null : texts.stream().map(t -> Templates.resolve(t, ctx)).collect(Collectors.toList());
     }

@@ -99,7 +99,7 @@ public final class WorkflowValidator {
         if (step.when != null && !step.when.isBlank()) {
             WhenExpressions.check(step.when).ifPresent(err -> problems.add(where + " has invalid when: " + err));
         }
-        for (String text : templatedTexts(step)) {
+        for (String text : StepTemplating.texts(step)) {
             for (Templates.Ref ref : Templates.references(text)) {
                 checkReference(where, step, ref, dag, params, problems);
             }
@@ -110,20 +110,6 @@ public final class WorkflowValidator {
         if (value != null && !GoDuration.isValid(value)) {
             problems.add(what + " '" + value + "' is not a duration such as 90s, 10m or 1h30m");
         }
-    }
-
-    private static List<String> templatedTexts(Step step) {
-        List<String> texts = new ArrayList<>();
-        if (step.command != null) {
-            texts.addAll(step.command);
-        }
-        if (step.args != null) {
-            texts.addAll(step.args);
-        }
-        if (step.env != null) {
-            step.env.stream().map(EnvVar::getValue).forEach(texts::add);
-        }
-        return texts;
     }
 
     private static void checkReference(String where, Step step, Templates.Ref ref, Dag dag, Set<String> params,
@@ -137,11 +123,19 @@ public final class WorkflowValidator {
             Step source = dag.step(ref.step());
             if (source == null) {
                 problems.add(where + " uses " + shown + ": no step '" + ref.step() + "'");
-            } else if (source.outputs == null || !source.outputs.contains(ref.output())) {
+            } else if (!declaresOutput(source, ref.output())) {
                 problems.add(where + " uses " + shown + ": step '" + ref.step() + "' declares no output '" + ref.output() + "'");
             } else if (dag.isValid() && !dag.isAncestor(ref.step(), step.name)) {
                 problems.add(where + " uses " + shown + " but does not depend on step '" + ref.step() + "'");
             }
         }
+    }
+
+    /** A waitForEvent step has one output of its own: the event's payload. */
+    static boolean declaresOutput(Step step, String output) {
+        if (step.typeOrDefault() == StepType.waitForEvent && EventStepDriver.PAYLOAD.equals(output)) {
+            return true;
+        }
+        return step.outputs != null && step.outputs.contains(output);
     }
 }

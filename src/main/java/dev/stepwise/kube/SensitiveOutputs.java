@@ -40,10 +40,13 @@ public final class SensitiveOutputs {
 
     /** The stored outputs by step; a Secret of that name that is not this Run's is ignored. */
     public Map<String, Map<String, String>> read(Run run) {
-        return known.computeIfAbsent(run.getMetadata().getUid(), uid -> {
-            Secret s = client.secrets().inNamespace(run.getMetadata().getNamespace()).withName(secretName(run.getMetadata().getName())).get();
-            return s == null || !uid.equals(Labels.controllerUid(s)) ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(decode(s));
-        });
+        return known.computeIfAbsent(run.getMetadata().getUid(), uid -> new ConcurrentHashMap<>(readStored(run)));
+    }
+
+    /** Another Run's stored outputs (the Run a retry copies from), read from the API server and not remembered. */
+    public Map<String, Map<String, String>> readStored(Run run) {
+        Secret s = client.secrets().inNamespace(run.getMetadata().getNamespace()).withName(secretName(run.getMetadata().getName())).get();
+        return s == null || !run.getMetadata().getUid().equals(Labels.controllerUid(s)) ? Map.of() : decode(s);
     }
 
     /** Adds outputs to the Run's Secret, creating it if needed. */

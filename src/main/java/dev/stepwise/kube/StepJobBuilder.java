@@ -117,6 +117,11 @@ public final class StepJobBuilder {
         if (req.step().env != null) {
             env.addAll(req.step().env);
         }
+        // the Run's stepParams last of all: what one Run asks for wins over the workflow's defaults
+        req.stepEnv().forEach((k, v) -> {
+            env.removeIf(e -> e.getName().equals(k));
+            env.add(new EnvVar(k, v, null));
+        });
         return env;
     }
 

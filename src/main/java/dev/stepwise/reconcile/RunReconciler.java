@@ -8,6 +8,7 @@ import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import dev.stepwise.core.ActionResults;
 import dev.stepwise.core.Observed;
+import dev.stepwise.core.OtherRuns;
 import dev.stepwise.core.RunEvent;
 import dev.stepwise.core.RunFacts;
 import dev.stepwise.core.RunLifecycle;
@@ -83,7 +84,7 @@ public class RunReconciler implements Reconciler<Run> {
         Supplier<Optional<WorkflowResource>> workflow = () -> Optional.ofNullable(client.resources(WorkflowResource.class)
                 .inNamespace(ns).withName(run.getSpec().workflowRef.name).get());
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
-                instanceTypes(context), config.plannerSettings(), now);
+                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs));
 
         RunPlan plan = RunLifecycle.decide(facts);
         if (plan.hasActions()) {
@@ -138,6 +139,21 @@ public class RunReconciler implements Reconciler<Run> {
                 jobName -> Informers.byIndex(context, Pod.class, RunEventSources.BY_JOB_NAME, ns + "/" + jobName),
                 jobUid -> RunEventSources.latestMessage(Informers.byIndex(context, Event.class, RunEventSources.BY_INVOLVED, jobUid)),
                 () -> outputs.read(run));
+    }
+
+    /** Runs of the namespace from the operator's cache of Runs; stored outputs from their Secrets. */
+    private static OtherRuns otherRuns(Context<Run> context, String ns, SensitiveOutputs outputs) {
+        return new OtherRuns() {
+            @Override
+            public Optional<Run> get(String name) {
+                return context.getPrimaryCache().get(new ResourceID(name, ns));
+            }
+
+            @Override
+            public Map<String, Map<String, String>> storedOutputs(Run other) {
+                return outputs.readStored(other);
+            }
+        };
     }
 
     private static Optional<WorkflowRevision> revision(Context<Run> context, String name, String ns) {

@@ -21,7 +21,7 @@ public class RunStatus extends StatusBase {
     @JsonPropertyDescription("Name of the pinned WorkflowRevision.")
     public String revision;
 
-    @JsonPropertyDescription("What started the Run: manual | schedule | retry.")
+    @JsonPropertyDescription("What started the Run: manual | schedule | retry | webhook.")
     public String trigger;
 
     @JsonPropertyDescription("Finished steps / all steps.")
@@ -42,6 +42,34 @@ public class RunStatus extends StatusBase {
     @JsonPropertyDescription("Resolved params, defaults applied.")
     public Map<String, String> params = new LinkedHashMap<>();
 
+    @JsonPropertyDescription("The Run this one retries (spec.retryOf), once it was taken over.")
+    public String retryOf;
+
+    @JsonPropertyDescription("Events delivered to the Run, first delivery of each name; kept even when spec.events no longer lists them.")
+    public List<DeliveredEvent> events;
+
     @JsonPropertyDescription("One entry per step, in the workflow's order.")
     public List<StepStatus> steps = new ArrayList<>();
+
+    /** An event as the Run received it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class DeliveredEvent {
+        @JsonPropertyDescription("Name of the event.")
+        public String name;
+
+        @JsonPropertyDescription("Its payload.")
+        public String payload;
+
+        @JsonPropertyDescription("When the operator first saw it.")
+        public String deliveredAt;
+
+        public DeliveredEvent() {
+        }
+
+        public DeliveredEvent(String name, String payload, String deliveredAt) {
+            this.name = name;
+            this.payload = payload;
+            this.deliveredAt = deliveredAt;
+        }
+    }
 }

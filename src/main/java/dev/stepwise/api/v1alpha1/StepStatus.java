@@ -18,6 +18,9 @@ public class StepStatus {
     @JsonPropertyDescription("Pending | Waiting | Running | Succeeded | Failed | Skipped | Cancelled.")
     public StepPhase phase;
 
+    @JsonPropertyDescription("true when taken over from the Run in spec.retryOf (with its outputs) instead of run again.")
+    public Boolean reused;
+
     @JsonPropertyDescription("When the first attempt started.")
     public String startedAt;
 

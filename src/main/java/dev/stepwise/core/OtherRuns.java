@@ -1,0 +1,27 @@
+package dev.stepwise.core;
+
+import dev.stepwise.api.v1alpha1.Run;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The other Runs of a Run's namespace, as far as a decision needs them: the Run a retry takes over from. */
+public interface OtherRuns {
+    OtherRuns NONE = new OtherRuns() {
+        @Override
+        public Optional<Run> get(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Map<String, String>> storedOutputs(Run run) {
+            return Map.of();
+        }
+    };
+
+    /** The Run of that name in the same namespace, if it exists. */
+    Optional<Run> get(String name);
+
+    /** The real outputs of that Run's sensitive steps, by step (kept outside its status). */
+    Map<String, Map<String, String>> storedOutputs(Run run);
+}
