@@ -17,6 +17,8 @@ import java.util.Optional;
  * only moves observedGeneration, so kstatus keeps reading Current or Failed).
  */
 public final class RunLifecycle {
+    /** Label of the Runs the operator creates itself: schedule or webhook (status.trigger). */
+    public static final String TRIGGER_LABEL = RunPlanner.TRIGGER_LABEL;
     private RunLifecycle() {
     }
 

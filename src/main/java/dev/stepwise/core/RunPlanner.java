@@ -24,6 +24,7 @@ import java.util.Map;
  * time linear in steps plus edges whatever the shape (a ladder of diamonds included).
  */
 final class RunPlanner {
+    public static final String TRIGGER_LABEL = "stepwise.dev/trigger";
     static final String NOT_SELECTED = "not selected by spec.stepsToRun";
     static final String HELD = "not started: the Run is suspended (spec.suspend: true)";
     private final PlanState plan;
@@ -105,7 +106,7 @@ final class RunPlanner {
         status.revision = plan.revisionName;
         status.params = new LinkedHashMap<>(plan.params);
         if (status.trigger == null) {
-            status.trigger = "manual";
+            status.trigger = triggerOf(plan.facts.run());
         }
         status.phase = RunPhase.Running;
     }
@@ -183,6 +184,13 @@ final class RunPlanner {
                 driver.start(plan, st);
             }
         }
+    }
+
+    /** What started the Run: the operator labels the Runs it creates itself (schedule, webhook). */
+    static String triggerOf(dev.stepwise.api.v1alpha1.Run run) {
+        var labels = run.getMetadata().getLabels();
+        String t = labels == null ? null : labels.get(TRIGGER_LABEL);
+        return "schedule".equals(t) || "webhook".equals(t) ? t : "manual";
     }
 
     /** A template of the step that reads an output of a step stepsToRun left out: it would be empty, so say so. */

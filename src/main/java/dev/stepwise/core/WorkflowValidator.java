@@ -56,6 +56,15 @@ public final class WorkflowValidator {
         for (Step step : spec.steps) {
             validateStep(spec, step, dag, params, instanceTypes, problems);
         }
+        checkDuration("timeout", spec.timeout, problems);
+        problems.addAll(ScheduleDecision.problems(spec.schedules));
+        for (int i = 0; spec.schedules != null && i < spec.schedules.size(); i++) {
+            for (String name : spec.schedules.get(i).params == null ? Set.<String>of() : spec.schedules.get(i).params.keySet()) {
+                if (!params.contains(name)) {
+                    problems.add("schedules[" + i + "] sets unknown param '" + name + "'");
+                }
+            }
+        }
         List<String> onDefault = spec.steps.stream()
                 .filter(st -> st.typeOrDefault() == StepType.container && st.instanceType == null
                         && (spec.defaults == null || spec.defaults.instanceType == null))

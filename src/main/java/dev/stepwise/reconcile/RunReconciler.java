@@ -86,6 +86,7 @@ public class RunReconciler implements Reconciler<Run> {
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
                 instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs));
 
+        WorkflowLabel.ensure(client, run);
         RunPlan plan = RunLifecycle.decide(facts);
         if (plan.hasActions()) {
             InformerEventSource<Job, Run> jobs = Informers.source(context, Job.class);

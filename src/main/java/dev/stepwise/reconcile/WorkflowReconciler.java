@@ -9,10 +9,13 @@ import dev.stepwise.api.v1alpha1.WorkflowStatus;
 import dev.stepwise.core.Conditions;
 import dev.stepwise.core.StatusCopy;
 import dev.stepwise.core.RevisionDecision;
+import dev.stepwise.core.RunCounts;
+import dev.stepwise.core.ScheduleDecision;
 import dev.stepwise.core.WorkflowReadiness;
 import dev.stepwise.core.WorkflowValidator;
 import dev.stepwise.kube.Labels;
 import dev.stepwise.kube.RevisionPublisher;
+import dev.stepwise.kube.ScheduledRuns;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -97,8 +100,10 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         WorkflowStatus old = wf.getStatus() == null ? new WorkflowStatus() : wf.getStatus();
         status.currentRevision = old.currentRevision;
         status.revision = old.revision;
-        status.lastRun = LastRun.of(Informers.byIndex(context, Run.class, BY_WORKFLOW,
-                wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName()));
+        var runs = Informers.byIndex(context, Run.class, BY_WORKFLOW,
+                wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName());
+        status.lastRun = LastRun.of(runs);
+        status.runCounts = RunCounts.of(runs);
         Long generation = wf.getMetadata().getGeneration();
         status.observedGeneration = generation;
         WorkflowReadiness readiness;
@@ -126,6 +131,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         } else {
             readiness = WorkflowReadiness.invalid(problems);
         }
+        java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, context) : null;
         status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
         if (StatusCopy.same(old, status)) {
@@ -134,7 +140,28 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             wf.setStatus(status);
             control = UpdateControl.patchStatus(wf);
         }
-        return readiness.lookAgain() == null ? control : control.rescheduleAfter(readiness.lookAgain());
+        java.time.Duration again = readiness.lookAgain() == null ? nextSlot
+                : nextSlot == null || readiness.lookAgain().compareTo(nextSlot) < 0 ? readiness.lookAgain() : nextSlot;
+        return again == null ? control : control.rescheduleAfter(again);
+    }
+
+    /** Starts the Runs of slots that are due and records where each schedule stands; returns the wait until the next slot. */
+    private java.time.Duration schedule(WorkflowResource wf, WorkflowStatus old, WorkflowStatus status,
+                                        Context<WorkflowResource> context) {
+        var spec = wf.getSpec();
+        if ((spec.schedules == null || spec.schedules.isEmpty()) && old.schedules == null) {
+            return null;
+        }
+        var now = clock.instant();
+        ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
+                spec.activeOrDefault(), now);
+        for (ScheduleDecision.SlotRun slot : r.start()) {
+            ScheduledRuns.create(context.getClient(), wf, slot);
+        }
+        status.schedules = r.states().isEmpty() ? null : r.states();
+        status.nextScheduleTime = r.next() == null ? null : dev.stepwise.core.Times.format(r.next());
+        status.lastScheduleTime = r.last() != null ? dev.stepwise.core.Times.format(r.last()) : old.lastScheduleTime;
+        return r.wait(now);
     }
 
     private static RevisionDecision.Published published(WorkflowRevision r) {

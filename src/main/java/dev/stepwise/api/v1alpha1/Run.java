@@ -1,6 +1,7 @@
 package dev.stepwise.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalSelectableField;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -25,6 +26,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "STARTED", jsonPath = ".status.startedAt", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "DURATION", jsonPath = ".status.duration", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// kubectl get runs --field-selector spec.workflowRef.name=etl (Kubernetes 1.32+), and by phase
+@AdditionalSelectableField(jsonPath = ".spec.workflowRef.name")
+@AdditionalSelectableField(jsonPath = ".status.phase")
 public class Run extends CustomResource<RunSpec, RunStatus> implements Namespaced {
 
     @Override

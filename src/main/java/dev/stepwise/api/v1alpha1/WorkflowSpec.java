@@ -35,6 +35,10 @@ public class WorkflowSpec {
     @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "step names must be unique")
     public List<Step> steps = new ArrayList<>();
 
+    @JsonPropertyDescription("Cron triggers: each slot starts a Run named <workflow>-<yyyyMMddHHmm> (UTC), so no slot ever starts twice.")
+    @Size(max = 20)
+    public List<Schedule> schedules;
+
     @JsonPropertyDescription("Time limit of a whole Run from its start, a Go-style duration (a Run's spec.timeout overrides it). "
             + "Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)

@@ -3,6 +3,9 @@ package dev.stepwise.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import java.util.List;
+import java.util.Map;
+
 /** What the operator knows of a Workflow: its published revision and its last Run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkflowStatus extends StatusBase {
@@ -15,6 +18,33 @@ public class WorkflowStatus extends StatusBase {
 
     @JsonPropertyDescription("The most recently started Run of this workflow.")
     public RunSummary lastRun;
+
+    @JsonPropertyDescription("When the next scheduled Run starts (the earliest of all schedules).")
+    public String nextScheduleTime;
+
+    @JsonPropertyDescription("When the latest scheduled Run was due.")
+    public String lastScheduleTime;
+
+    @JsonPropertyDescription("Runs of this workflow by phase.")
+    public Map<String, Integer> runCounts;
+
+    @JsonPropertyDescription("Bookkeeping of each schedule: since when it counts, its last slot, how many slots it skipped.")
+    public List<ScheduleStatus> schedules;
+
+    /** Where one schedule stands. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ScheduleStatus {
+        @JsonPropertyDescription("The schedule's cron expression and time zone, as cron@zone.")
+        public String schedule;
+        @JsonPropertyDescription("When the operator first saw the schedule (or saw the workflow active again): earlier slots never start.")
+        public String since;
+        @JsonPropertyDescription("The latest slot that was due.")
+        public String lastScheduleTime;
+        @JsonPropertyDescription("The next slot.")
+        public String nextScheduleTime;
+        @JsonPropertyDescription("Slots skipped because they were missed beyond startingDeadline (the operator was down).")
+        public Integer missed;
+    }
 
     /** A short view of one Run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
