@@ -24,6 +24,8 @@ public final class ContentHash {
         tree.remove("active");
         // when Runs start is not what they run
         tree.remove("schedules");
+        tree.remove("concurrencyPolicy");
+        tree.remove("maxConcurrentRuns");
         try {
             return JobNames.sha256(CANONICAL.writeValueAsString(tree)).substring(0, 16);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -48,8 +48,42 @@ public final class RunLifecycle {
         if (pin instanceof RevisionPinning.Wait w) {
             return pending(facts, w);
         }
+        if (facts.cancel()) {
+            return fail(facts, RunPhase.Cancelled, "cancelled (spec.cancel: true) before it started");
+        }
+        var workflow = facts.workflow().get().map(wf -> wf.getSpec()).orElse(null);
+        if (Admission.limits(workflow)) {
+            String name = facts.run().getSpec().workflowRef.name;
+            Admission.Verdict verdict = Admission.decide(facts.run(), workflow, facts.runs().ofWorkflow(name),
+                    facts.runs().admitting(name));
+            if (verdict instanceof Admission.Forbid f) {
+                return fail(facts, f.message());
+            }
+            if (verdict instanceof Admission.Queue q) {
+                return queued(facts, q);
+            }
+        }
         return RunPlanner.plan(facts, (RevisionPinning.Pinned) pin);
     }
+
+    /** Held by the workflow's concurrency limits: Queued, looked at again when a Run of it ends (and every few seconds). */
+    private static RunPlan queued(RunFacts facts, Admission.Queue queue) {
+        RunStatus before = facts.run().getStatus();
+        RunStatus s = StatusCopy.of(before);
+        s.phase = RunPhase.Queued;
+        s.workflow = facts.run().getSpec().workflowRef.name;
+        s.message = StatusBudget.truncate(queue.message(), StatusBudget.MESSAGE_BYTES);
+        s.observedGeneration = facts.generation();
+        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Queued, s.message),
+                List.of(), facts.generation(), facts.now());
+        List<RunEvent> events = before != null && before.phase == RunPhase.Queued ? List.of()
+                : List.of(new RunEvent(RunEvent.Type.Normal, RunPhase.Queued.name(), s.message));
+        return new RunPlan(s, !StatusCopy.same(before, s), List.of(), List.of(), java.util.Map.of(), events, QUEUED_RECHECK, 0,
+                queue.cancel());
+    }
+
+    /** A safety net: a Queued Run is woken when a Run of its workflow ends, and looks again this often anyway. */
+    static final java.time.Duration QUEUED_RECHECK = java.time.Duration.ofSeconds(15);
 
     /** A finished Run ignores its spec from now on, but says which generation it has seen. */
     private static RunPlan finished(RunFacts facts, RunStatus status) {

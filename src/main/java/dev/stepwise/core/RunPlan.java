@@ -17,7 +17,12 @@ import java.util.Map;
  */
 public record RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
                       Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter,
-                      int stepVisits) {
+                      int stepVisits, List<String> cancelRuns) {
+
+    public RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
+                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter, int stepVisits) {
+        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, List.of());
+    }
 
     /** A plan that only writes status (or nothing) and looks again after {@code requeue}. */
     static RunPlan statusOnly(RunStatus status, boolean changed, List<RunEvent> events, Duration requeue) {
@@ -25,6 +30,6 @@ public record RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate>
     }
 
     public boolean hasActions() {
-        return !create.isEmpty() || !delete.isEmpty() || !storeOutputs.isEmpty();
+        return !create.isEmpty() || !delete.isEmpty() || !storeOutputs.isEmpty() || !cancelRuns.isEmpty();
     }
 }

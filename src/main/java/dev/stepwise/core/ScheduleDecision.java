@@ -80,6 +80,7 @@ public final class ScheduleDecision {
             st.since = prev == null || !active ? Times.format(now) : prev.since;
             st.lastScheduleTime = prev == null ? null : prev.lastScheduleTime;
             st.missed = prev == null || prev.missed == null ? 0 : prev.missed;
+            st.forbidden = prev == null ? null : prev.forbidden;
             states.add(st);
             if (!(CronSchedule.parse(schedule.cron, schedule.timeZone) instanceof CronSchedule.Ok ok) || !active) {
                 continue;

@@ -17,6 +17,7 @@ import dev.stepwise.kube.ApiErrors;
 import dev.stepwise.kube.RunActuator;
 import dev.stepwise.kube.RunEvents;
 import dev.stepwise.kube.RunObserver;
+import dev.stepwise.kube.RunPatches;
 import dev.stepwise.kube.SensitiveOutputs;
 import dev.stepwise.kube.StepJobBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -62,29 +63,60 @@ public class RunReconciler implements Reconciler<Run> {
     /** Remembers what it stored per Run, so it is made once, with the first event sources. */
     private SensitiveOutputs sensitive;
 
-    public RunReconciler(Clock clock, StepwiseConfig config) {
+    private final RunWakeups wakeups;
+    private final AdmissionLedger ledger;
+
+    public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger) {
         this.clock = clock;
         this.config = config;
+        this.wakeups = wakeups;
+        this.ledger = ledger;
     }
 
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
         sensitive = new SensitiveOutputs(context.getClient());
-        return RunEventSources.create(context);
+        List<EventSource<?, Run>> sources = new ArrayList<>(RunEventSources.create(context));
+        sources.add(wakeups);
+        return sources;
     }
 
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
+        RunStatus s = run.getStatus();
+        if (s != null && (s.revision != null || (s.phase != null && s.phase.isFinished()))) {
+            return reconcileRun(run, context, Optional::empty).control();
+        }
+        // not started: read its Workflow once for pinning and admission
+        Optional<WorkflowResource> wf = Optional.ofNullable(context.getClient().resources(WorkflowResource.class)
+                .inNamespace(run.getMetadata().getNamespace()).withName(run.getSpec().workflowRef.name).get());
+        if (wf.isEmpty() || !dev.stepwise.core.Admission.limits(wf.get().getSpec())) {
+            return reconcileRun(run, context, () -> wf).control();
+        }
+        // admission to the workflow's concurrency limits is decided one Run at a time
+        String key = AdmissionLedger.key(run.getMetadata().getNamespace(), run.getSpec().workflowRef.name);
+        synchronized (ledger.lock(key)) {
+            Reconciled r = reconcileRun(run, context, () -> wf);
+            if (r.status().revision != null) {
+                ledger.admitted(key, run.getMetadata().getName());
+            }
+            return r.control();
+        }
+    }
+
+    private record Reconciled(UpdateControl<Run> control, RunStatus status) {
+    }
+
+    /** @param workflow the Run's Workflow, read only while the Run has not started */
+    private Reconciled reconcileRun(Run run, Context<Run> context, Supplier<Optional<WorkflowResource>> workflow) {
         Instant now = clock.instant();
         String ns = run.getMetadata().getNamespace();
         var client = context.getClient();
         SensitiveOutputs outputs = sensitive;
         boolean finished = run.getStatus() != null && run.getStatus().phase != null && run.getStatus().phase.isFinished();
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
-        Supplier<Optional<WorkflowResource>> workflow = () -> Optional.ofNullable(client.resources(WorkflowResource.class)
-                .inNamespace(ns).withName(run.getSpec().workflowRef.name).get());
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
-                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs));
+                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger));
 
         WorkflowLabel.ensure(client, run);
         RunPlan plan = RunLifecycle.decide(facts);
@@ -92,6 +124,7 @@ public class RunReconciler implements Reconciler<Run> {
             InformerEventSource<Job, Run> jobs = Informers.source(context, Job.class);
             ActionResults results = new RunActuator(client, new StepJobBuilder(config.gitImage()), outputs)
                     .act(run, plan, job -> jobs.handleRecentResourceCreate(ResourceID.fromResource(job), job));
+            plan.cancelRuns().forEach(name -> RunPatches.cancel(client, ns, name));
             if (!results.isEmpty()) {
                 // what the API server refused is the core's to judge, like anything else it observes
                 plan = RunLifecycle.decide(facts.withResults(results));
@@ -108,7 +141,7 @@ public class RunReconciler implements Reconciler<Run> {
             outputs.forget(run.getMetadata().getUid());
         }
         UpdateControl<Run> control = UpdateControl.noUpdate();
-        return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
+        return new Reconciled(plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter()), plan.status());
     }
 
     /** Told of every failed reconcile before it is retried: the Run's Events say what went wrong. */
@@ -143,8 +176,21 @@ public class RunReconciler implements Reconciler<Run> {
     }
 
     /** Runs of the namespace from the operator's cache of Runs; stored outputs from their Secrets. */
-    private static OtherRuns otherRuns(Context<Run> context, String ns, SensitiveOutputs outputs) {
+    private static OtherRuns otherRuns(Context<Run> context, String ns, SensitiveOutputs outputs, AdmissionLedger ledger) {
         return new OtherRuns() {
+            @Override
+            public List<Run> ofWorkflow(String workflow) {
+                return context.getPrimaryCache().list(r -> ns.equals(r.getMetadata().getNamespace())
+                        && r.getSpec() != null && r.getSpec().workflowRef != null && workflow.equals(r.getSpec().workflowRef.name))
+                        .toList();
+            }
+
+            @Override
+            public Set<String> admitting(String workflow) {
+                return ledger.inFlight(AdmissionLedger.key(ns, workflow),
+                        name -> context.getPrimaryCache().get(new ResourceID(name, ns)).orElse(null));
+            }
+
             @Override
             public Optional<Run> get(String name) {
                 return context.getPrimaryCache().get(new ResourceID(name, ns));

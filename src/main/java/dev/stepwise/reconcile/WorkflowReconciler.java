@@ -45,9 +45,11 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
     /** Index of the Run informer: "namespace/workflow" (see Informers.byIndex). */
     private static final String BY_WORKFLOW = "byWorkflow";
     private final Clock clock;
+    private final RunWakeups wakeups;
 
-    public WorkflowReconciler(Clock clock) {
+    public WorkflowReconciler(Clock clock, RunWakeups wakeups) {
         this.clock = clock;
+        this.wakeups = wakeups;
     }
 
     @Override
@@ -104,6 +106,11 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                 wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName());
         status.lastRun = LastRun.of(runs);
         status.runCounts = RunCounts.of(runs);
+        if (dev.stepwise.core.Admission.limits(wf.getSpec())) {
+            // a Run of this workflow came, ended or went: the Queued ones may take its slot now
+            runs.stream().filter(r -> r.getStatus() != null && r.getStatus().phase == dev.stepwise.api.v1alpha1.RunPhase.Queued)
+                    .forEach(r -> wakeups.wake(ResourceID.fromResource(r)));
+        }
         Long generation = wf.getMetadata().getGeneration();
         status.observedGeneration = generation;
         WorkflowReadiness readiness;
@@ -131,7 +138,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         } else {
             readiness = WorkflowReadiness.invalid(problems);
         }
-        java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, context) : null;
+        java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, runs, context) : null;
         status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
         if (StatusCopy.same(old, status)) {
@@ -147,7 +154,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
 
     /** Starts the Runs of slots that are due and records where each schedule stands; returns the wait until the next slot. */
     private java.time.Duration schedule(WorkflowResource wf, WorkflowStatus old, WorkflowStatus status,
-                                        Context<WorkflowResource> context) {
+                                        java.util.Collection<Run> runs, Context<WorkflowResource> context) {
         var spec = wf.getSpec();
         if ((spec.schedules == null || spec.schedules.isEmpty()) && old.schedules == null) {
             return null;
@@ -155,7 +162,16 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         var now = clock.instant();
         ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
                 spec.activeOrDefault(), now);
+        boolean forbid = spec.concurrencyPolicyOrDefault() == dev.stepwise.api.v1alpha1.WorkflowSpec.ConcurrencyPolicy.Forbid;
+        List<String> busy = runs.stream().filter(run -> run.getStatus() == null || run.getStatus().phase == null
+                || !run.getStatus().phase.isFinished()).map(run -> run.getMetadata().getName()).sorted().toList();
         for (ScheduleDecision.SlotRun slot : r.start()) {
+            if (forbid && !busy.isEmpty() && !busy.contains(slot.runName())) {
+                // Forbid: the slot is skipped, not started to fail
+                r.states().get(slot.schedule()).forbidden = (r.states().get(slot.schedule()).forbidden == null ? 0
+                        : r.states().get(slot.schedule()).forbidden) + 1;
+                continue;
+            }
             ScheduledRuns.create(context.getClient(), wf, slot);
         }
         status.schedules = r.states().isEmpty() ? null : r.states();

@@ -29,9 +29,29 @@ class RunLifecycleTest {
     private WorkflowResource workflow;
     private Run run = Fixtures.run("etl-1", 1, Map.of());
 
+    private final List<Run> others = new java.util.ArrayList<>();
+
     private RunPlan decide(Instant now) {
+        OtherRuns runs = new OtherRuns() {
+            @Override
+            public Optional<Run> get(String name) {
+                return others.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst();
+            }
+
+            @Override
+            public Map<String, Map<String, String>> storedOutputs(Run r) {
+                return Map.of();
+            }
+
+            @Override
+            public List<Run> ofWorkflow(String wf) {
+                List<Run> all = new java.util.ArrayList<>(others);
+                all.add(run);
+                return all;
+            }
+        };
         RunFacts facts = new RunFacts(run, () -> Optional.ofNullable(workflow), n -> Optional.ofNullable(revisions.get(n)),
-                Observed.NOTHING, ActionResults.NONE, Map.of(), PlannerSettings.DEFAULTS, now);
+                Observed.NOTHING, ActionResults.NONE, Map.of(), PlannerSettings.DEFAULTS, now, runs);
         RunPlan plan = RunLifecycle.decide(facts);
         run.setStatus(plan.status());
         return plan;
@@ -186,5 +206,52 @@ class RunLifecycleTest {
         RunSim.assertConditionsMatchPhase(p.status(), 2);
 
         assertThat(decide(T0.plusSeconds(400)).statusChanged()).as("nothing new: nothing written").isFalse();
+    }
+
+    @Test
+    void aRunBeyondMaxConcurrentRunsIsQueuedThenStartsWhenTheSlotFrees() {
+        WorkflowSpec spec = spec(step("a"));
+        spec.maxConcurrentRuns = 1;
+        workflow = workflow("wf-uid", spec, 1, ready("True", "Published", ""));
+        revisions.put("etl-r1", Fixtures.revision("etl", 1, spec, "wf-uid"));
+        Run busy = Fixtures.run("etl-0", 1, Map.of());
+        busy.setStatus(new dev.stepwise.api.v1alpha1.RunStatus());
+        busy.getStatus().phase = RunPhase.Running;
+        busy.getStatus().revision = "etl-r1";
+        others.add(busy);
+
+        RunPlan p = decide(T0.plusSeconds(1));
+        assertThat(p.status().phase).isEqualTo(RunPhase.Queued);
+        assertThat(p.status().message).isEqualTo("queued: 1st in line (maxConcurrentRuns 1; running: etl-0)");
+        assertThat(p.status().revision).isNull();
+        assertThat(p.create()).isEmpty();
+        assertThat(p.events()).extracting(RunEvent::reason).containsExactly("Queued");
+        RunSim.assertConditionsMatchPhase(p.status(), 1);
+        assertThat(decide(T0.plusSeconds(5)).statusChanged()).isFalse();
+
+        busy.getStatus().phase = RunPhase.Succeeded;
+        p = decide(T0.plusSeconds(9));
+        assertThat(p.status().phase).isEqualTo(RunPhase.Running);
+        assertThat(p.status().revision).isEqualTo("etl-r1");
+        assertThat(p.create()).hasSize(1);
+    }
+
+    @Test
+    void aQueuedRunCanBeCancelled() {
+        WorkflowSpec spec = spec(step("a"));
+        spec.concurrencyPolicy = WorkflowSpec.ConcurrencyPolicy.Replace;
+        workflow = workflow("wf-uid", spec, 1, ready("True", "Published", ""));
+        revisions.put("etl-r1", Fixtures.revision("etl", 1, spec, "wf-uid"));
+        Run busy = Fixtures.run("etl-0", 1, Map.of());
+        busy.setStatus(new dev.stepwise.api.v1alpha1.RunStatus());
+        busy.getStatus().phase = RunPhase.Running;
+        busy.getStatus().revision = "etl-r1";
+        others.add(busy);
+        RunPlan p = decide(T0.plusSeconds(1));
+        assertThat(p.status().phase).isEqualTo(RunPhase.Queued);
+        assertThat(p.cancelRuns()).containsExactly("etl-0");
+        run.getSpec().cancel = true;
+        p = decide(T0.plusSeconds(2));
+        assertThat(p.status().phase).isEqualTo(RunPhase.Cancelled);
     }
 }

@@ -18,8 +18,9 @@ public final class TestOperator implements AutoCloseable {
         this.clock = clock;
         this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(false));
-        operator.register(new WorkflowReconciler(clock));
-        operator.register(new RunReconciler(clock, config()));
+        var wakeups = new dev.stepwise.reconcile.RunWakeups();
+        operator.register(new WorkflowReconciler(clock, wakeups));
+        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger()));
         operator.register(new RevisionReconciler());
         operator.start();
     }

@@ -39,10 +39,32 @@ public class WorkflowSpec {
     @Size(max = 20)
     public List<Schedule> schedules;
 
+    @JsonPropertyDescription("What a new Run does while another Run of this workflow runs: Allow (default: run too), "
+            + "Forbid (the new Run fails; a schedule slot is skipped), Replace (the running Runs are cancelled, then the new one starts).")
+    public ConcurrencyPolicy concurrencyPolicy;
+
+    @JsonPropertyDescription("At most this many Runs of this workflow run at once; more wait in phase Queued, started by "
+            + "spec.priority (higher first), then age. 0 (default) = unlimited.")
+    @io.fabric8.generator.annotation.Min(0)
+    public Integer maxConcurrentRuns;
+
     @JsonPropertyDescription("Time limit of a whole Run from its start, a Go-style duration (a Run's spec.timeout overrides it). "
             + "Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
     public String timeout;
+
+    /** Concurrency policies of SPEC's Workflow. */
+    public enum ConcurrencyPolicy { Allow, Forbid, Replace }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public ConcurrencyPolicy concurrencyPolicyOrDefault() {
+        return concurrencyPolicy == null ? ConcurrencyPolicy.Allow : concurrencyPolicy;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int maxConcurrentRunsOrDefault() {
+        return maxConcurrentRuns == null ? 0 : maxConcurrentRuns;
+    }
 
     public boolean activeOrDefault() {
         return active == null || active;

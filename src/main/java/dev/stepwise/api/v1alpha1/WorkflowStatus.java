@@ -44,6 +44,8 @@ public class WorkflowStatus extends StatusBase {
         public String nextScheduleTime;
         @JsonPropertyDescription("Slots skipped because they were missed beyond startingDeadline (the operator was down).")
         public Integer missed;
+        @JsonPropertyDescription("Slots skipped because a Run of the workflow was still running (concurrencyPolicy Forbid).")
+        public Integer forbidden;
     }
 
     /** A short view of one Run. */

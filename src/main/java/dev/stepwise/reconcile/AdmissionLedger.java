@@ -1,0 +1,47 @@
+package dev.stepwise.reconcile;
+
+import dev.stepwise.api.v1alpha1.Run;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Admission to a workflow's concurrency limits is decided for one Run at a time per workflow (a lock
+ * per workflow), and a Run admitted a moment ago counts as running until the informer shows it
+ * pinned: so two reconciles never both take the last free slot. What it remembers is only that gap;
+ * everything else is computed from the Runs that exist.
+ */
+@Singleton
+public class AdmissionLedger {
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> admitted = new ConcurrentHashMap<>();
+
+    static String key(String namespace, String workflow) {
+        return namespace + "/" + workflow;
+    }
+
+    Object lock(String key) {
+        return locks.computeIfAbsent(key, k -> new Object());
+    }
+
+    void admitted(String key, String run) {
+        admitted.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(run);
+    }
+
+    /** Runs admitted but not yet seen pinned (or finished, or gone) in the cache. */
+    Set<String> inFlight(String key, Function<String, Run> cached) {
+        Set<String> names = admitted.get(key);
+        if (names == null) {
+            return Set.of();
+        }
+        names.removeIf(n -> {
+            Run r = cached.apply(n);
+            return r == null || (r.getStatus() != null && r.getStatus().revision != null)
+                    || (r.getStatus() != null && r.getStatus().phase != null && r.getStatus().phase.isFinished());
+        });
+        return Set.copyOf(names);
+    }
+}
