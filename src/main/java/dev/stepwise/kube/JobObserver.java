@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Succeeded: the pod phase, or the Job's Complete / SuccessCriteriaMet condition.</li>
  *   <li>Failed: the pod phase, or the Job's Failed / FailureTarget condition. DeadlineExceeded is the
- *       Job's; CloneFailed an init container's; otherwise the container's reason and exit code.</li>
+ *       Job's; CloneFailed the clone init container's, with git's last words; otherwise the container's
+ *       reason and exit code.</li>
  *   <li>Disrupted (a free retry): the pod's DisruptionTarget condition (Eviction API, preemption,
  *       taint manager, pod GC of a lost node, kubelet node-pressure eviction), except an eviction
  *       for exceeding the pod's own ephemeral-storage limits, which is the step's failure.</li>
@@ -80,7 +81,7 @@ public final class JobObserver {
             } else if (clone != null && clone.getExitCode() != null && clone.getExitCode() != 0) {
                 reason = "CloneFailed";
                 exitCode = clone.getExitCode();
-                message = "cloning the repository failed";
+                message = cloneFailure(clone);
             } else if (disrupted && disruption != null) {
                 reason = disruption.getReason() == null ? "DisruptionTarget" : disruption.getReason();
                 message = disruption.getMessage();
@@ -125,6 +126,29 @@ public final class JobObserver {
         }
         return new ObservedJob(name, step, attempt, created, ObservedJob.State.ACTIVE,
                 podName, started, null, null, reason, message, null, disrupted, null);
+    }
+
+    /** Longest part of a failed clone's own message kept in the attempt's message. */
+    static final int CLONE_MESSAGE_CHARS = 400;
+
+    /**
+     * What a failed clone says: its exit code and the end of its termination message (the clone container's
+     * last log lines, FallbackToLogsOnError: git's error, e.g. "fatal: Authentication failed for '...'").
+     */
+    static String cloneFailure(ContainerStateTerminated clone) {
+        StringBuilder sb = new StringBuilder("cloning the repository failed");
+        if (clone.getReason() != null && !"Error".equals(clone.getReason())) {
+            sb.append(" (").append(clone.getReason()).append(')');
+        }
+        sb.append(": exit code ").append(clone.getExitCode());
+        String said = clone.getMessage() == null ? "" : clone.getMessage().strip().replaceAll("\\s*\\n\\s*", "; ");
+        if (!said.isEmpty()) {
+            if (said.length() > CLONE_MESSAGE_CHARS) {
+                said = "..." + said.substring(said.length() - CLONE_MESSAGE_CHARS);
+            }
+            sb.append(": ").append(said);
+        }
+        return sb.toString();
     }
 
     /** Whether a pod still runs or may still start containers (a step never has two at once). */

@@ -131,6 +131,8 @@ public final class StepJobBuilder {
         // a non-root user (StepSecurity) has no writable home in most git images: git config --global writes here
         env.add(new EnvVar("HOME", "/tmp", null));
         env.add(new EnvVar("REPO_REVISION", repo.revision == null ? "" : repo.revision, null));
+        // no terminal: a server that asks for credentials git lacks fails the clone at once, saying so
+        env.add(new EnvVar("GIT_TERMINAL_PROMPT", "0", null));
         if (repo.tokenSecretRef != null) {
             env.add(new EnvVarBuilder().withName("GIT_TOKEN").withNewValueFrom()
                     .withSecretKeyRef(repo.tokenSecretRef).endValueFrom().build());
@@ -140,6 +142,8 @@ public final class StepJobBuilder {
                 "if [ -n \"${GIT_TOKEN:-}\" ]; then",
                 "  git config --global credential.helper '!f() { echo username=x-access-token; echo \"password=$GIT_TOKEN\"; }; f'",
                 "fi",
+                // the emptyDir is root's and the clone the step user's: git refuses such a repository unless told
+                "git config --global --add safe.directory " + WORKSPACE,
                 "git clone --quiet \"$REPO_URL\" " + WORKSPACE,
                 "if [ -n \"$REPO_REVISION\" ]; then git -C " + WORKSPACE + " checkout --quiet \"$REPO_REVISION\"; fi");
         return new ContainerBuilder()
@@ -148,6 +152,9 @@ public final class StepJobBuilder {
                 .withCommand("sh", "-c", script)
                 .withEnv(env)
                 .withVolumeMounts(mounts)
+                // a failed clone's last log lines (git's error, never the token) become its termination
+                // message, which JobObserver shows on the attempt
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .build();
     }
 

@@ -66,6 +66,21 @@ final class E2eCluster {
         return dir;
     }
 
+    /**
+     * The git image dev/cluster builds from Debian's git and preloads (GIT_IMAGE in dev/versions.env): the
+     * product default (a public image) cannot be pulled here, so the operators the tests start use this one.
+     */
+    static String gitImage() {
+        try {
+            return Files.readAllLines(projectDir().resolve("dev/versions.env")).stream()
+                    .filter(l -> l.startsWith("GIT_IMAGE="))
+                    .map(l -> l.substring("GIT_IMAGE=".length()).replace("\"", "").strip())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no GIT_IMAGE= in dev/versions.env"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path sample(String name) {
         Path p = projectDir().resolve("samples").resolve(name);
         if (!Files.isRegularFile(p)) {

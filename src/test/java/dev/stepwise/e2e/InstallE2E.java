@@ -43,6 +43,8 @@ class InstallE2E {
         SAMPLES.put("retry.yaml", RunPhase.Succeeded);
         SAMPLES.put("failing.yaml", RunPhase.Failed);
         SAMPLES.put("instance-type.yaml", RunPhase.Succeeded);
+        // not git-checkout.yaml: operator/ names the public git image (not pullable here) and the sample's
+        // Service takes a fixed ClusterIP; SamplesE2E and GitCheckoutE2E run it with the preloaded image
     }
 
     static KubernetesClient client;

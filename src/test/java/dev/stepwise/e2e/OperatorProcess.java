@@ -79,6 +79,8 @@ final class OperatorProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("KUBECONFIG", E2eCluster.kubeconfig());
+        // the clone init container's image: the one dev/cluster preloads (nothing can be pulled here)
+        pb.environment().put("STEPWISE_GIT_IMAGE", E2eCluster.gitImage());
         try {
             Files.writeString(log, "=== e2e: starting the operator at " + Instant.now() + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

@@ -175,6 +175,20 @@ class SamplesE2E extends OperatorE2E {
         assertEvents("instance-type-1", "Running", "Succeeded");
     }
 
+    @Test
+    void gitCheckoutClonesTheTagFromTheServerTheSampleStarts() {
+        // the sample's own git server pod and Service (fixed ClusterIP) come with it; the operator's clone
+        // image is the one dev/cluster preloads (OperatorProcess sets STEPWISE_GIT_IMAGE)
+        Run run = runSample("git-checkout.yaml", "git-checkout-1");
+
+        assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
+        StepStatus build = run.getStatus().steps.get(0);
+        assertThat(build.outputs).containsExactlyEntriesOf(Map.of("files", "README.txt"));
+        Attempt last = build.attempts.get(build.attempts.size() - 1);
+        assertThat(last.logs).contains("working in /workspace", "hello from a repository served inside the cluster");
+        RunWatch.assertConditionsFollowPhase(run);
+    }
+
     private ResourceRequirements resourcesOf(String jobName) {
         Job job = client.batch().v1().jobs().inNamespace(ns).withName(jobName).get();
         assertThat(job).as("Job %s", jobName).isNotNull();

@@ -90,7 +90,16 @@ class JobObserverTest {
                 null, State.FAILED, true, 1, "Error", null, false));
         rows.add(new Row("the repository clone failed", job(), pod("Failed")
                 .init(terminated("clone", 128, "Error", null)).build(),
-                null, State.FAILED, true, 128, "CloneFailed", "cloning the repository failed", false));
+                null, State.FAILED, true, 128, "CloneFailed", "cloning the repository failed: exit code 128", false));
+        rows.add(new Row("the clone failed and said why (FallbackToLogsOnError: git's last log lines)", job(), pod("Failed")
+                .init(terminated("clone", 128, "Error",
+                        "Cloning into '/workspace'...\nfatal: Authentication failed for 'http://10.88.0.7:8080/git/demo.git/'\n")).build(),
+                null, State.FAILED, true, 128, "CloneFailed",
+                "cloning the repository failed: exit code 128: Cloning into '/workspace'...; "
+                        + "fatal: Authentication failed for 'http://10.88.0.7:8080/git/demo.git/'", false));
+        rows.add(new Row("the clone was OOMKilled", job(), pod("Failed")
+                .init(terminated("clone", 137, "OOMKilled", null)).build(),
+                null, State.FAILED, true, 137, "CloneFailed", "cloning the repository failed (OOMKilled): exit code 137", false));
         rows.add(new Row("evicted through the Eviction API: a real disruption", job(),
                 pod("Failed").reason("Evicted").message("Evicted by the Eviction API")
                         .conditions(podCond("DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting"))
@@ -131,6 +140,16 @@ class JobObserverTest {
         assertThat(seen.disrupted()).as("disrupted").isEqualTo(row.disrupted());
         assertThat(seen.step()).isEqualTo("load");
         assertThat(seen.attempt()).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLongCloneFailureKeepsItsEnd() {
+        String log = "x".repeat(1000) + "\nfatal: repository 'http://10.88.0.7/nope.git/' not found";
+        ObservedJob seen = JobObserver.observe(job(), pod("Failed").init(terminated("clone", 128, "Error", log)).build(), null, null);
+
+        assertThat(seen.message()).startsWith("cloning the repository failed: exit code 128: ...")
+                .endsWith("fatal: repository 'http://10.88.0.7/nope.git/' not found")
+                .hasSizeLessThan(JobObserver.CLONE_MESSAGE_CHARS + 60);
     }
 
     @ParameterizedTest(name = "{0}")

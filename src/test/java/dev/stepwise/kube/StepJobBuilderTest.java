@@ -1,0 +1,81 @@
+package dev.stepwise.kube;
+
+import dev.stepwise.api.v1alpha1.Repository;
+import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.core.EffectiveStep;
+import dev.stepwise.core.Fixtures;
+import dev.stepwise.core.JobToCreate;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The clone init container of a step with a repository (README "Git checkout"). */
+class StepJobBuilderTest {
+    private static final String GIT_IMAGE = "localhost/stepwise/git:2.39";
+
+    private static PodSpec build(Repository repo) {
+        Step step = Fixtures.step("build");
+        step.image = "busybox:1.36";
+        step.command = List.of("ls");
+        step.repository = repo;
+        JobToCreate req = new JobToCreate("etl-1-build-1", "build", 1, step,
+                EffectiveStep.of(Fixtures.spec(step), step), null, Map.of());
+        return new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532))
+                .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTemplate().getSpec();
+    }
+
+    private static Repository repo(String url, String revision, SecretKeySelector token) {
+        Repository r = new Repository();
+        r.url = url;
+        r.revision = revision;
+        r.tokenSecretRef = token;
+        return r;
+    }
+
+    @Test
+    void theCloneContainerFillsTheWorkspaceTheStepWorksIn() {
+        PodSpec pod = build(repo("http://10.96.0.94/demo.git", "v1", null));
+
+        assertThat(pod.getInitContainers()).singleElement().satisfies(clone -> {
+            assertThat(clone.getName()).isEqualTo(StepJobBuilder.CLONE_CONTAINER);
+            assertThat(clone.getImage()).isEqualTo(GIT_IMAGE);
+            assertThat(clone.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/workspace");
+            assertThat(env(clone)).containsEntry("REPO_URL", "http://10.96.0.94/demo.git").containsEntry("REPO_REVISION", "v1")
+                    .containsEntry("HOME", "/tmp").containsEntry("GIT_TERMINAL_PROMPT", "0").doesNotContainKey("GIT_TOKEN");
+            // git's error becomes the termination message JobObserver shows on a failed attempt
+            assertThat(clone.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+            assertThat(clone.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        });
+        Container step = pod.getContainers().get(0);
+        assertThat(step.getWorkingDir()).isEqualTo("/workspace");
+        assertThat(step.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/workspace");
+    }
+
+    @Test
+    void theTokenIsOnlyASecretKeyRefNeverAValue() {
+        PodSpec pod = build(repo("http://10.96.0.94/private.git", null, new SecretKeySelector("token", "git-token", false)));
+
+        Container clone = pod.getInitContainers().get(0);
+        EnvVar token = clone.getEnv().stream().filter(e -> e.getName().equals("GIT_TOKEN")).findFirst().orElseThrow();
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("git-token");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        // the script hands it to git through a credential helper, as the password of x-access-token
+        assertThat(String.join(" ", clone.getCommand())).contains("credential.helper", "username=x-access-token", "password=$GIT_TOKEN")
+                .doesNotContain("@");
+        assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName).doesNotContain("GIT_TOKEN");
+    }
+
+    private static Map<String, String> env(Container c) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+}
