@@ -262,7 +262,9 @@ final class ContainerStepDriver implements StepDriver {
 
     static String describeFailure(Attempt a) {
         if (a.exitCode != null) {
-            return "exit code " + a.exitCode + ("Error".equals(a.reason) || a.reason == null ? "" : " (" + a.reason + ")");
+            String d = "exit code " + a.exitCode + ("Error".equals(a.reason) || a.reason == null ? "" : " (" + a.reason + ")");
+            // a failed clone's story is git's last words (authentication, unknown revision), not the exit code
+            return "CloneFailed".equals(a.reason) && a.message != null && !a.message.isBlank() ? d + ": " + a.message : d;
         }
         String why = a.reason == null ? "failed" : a.reason;
         // without an exit code the message is the story (a refused Job, a pod that never ran)

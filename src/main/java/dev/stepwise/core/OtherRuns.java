@@ -19,11 +19,6 @@ public interface OtherRuns {
         public Map<String, Map<String, String>> storedOutputs(Run run) {
             return Map.of();
         }
-
-        @Override
-        public List<Run> ofWorkflow(String workflow) {
-            return List.of();
-        }
     };
 
     /** The Run of that name in the same namespace, if it exists. */
@@ -33,7 +28,9 @@ public interface OtherRuns {
     Map<String, Map<String, String>> storedOutputs(Run run);
 
     /** Every Run of that workflow in the namespace (for concurrency limits). */
-    List<Run> ofWorkflow(String workflow);
+    default List<Run> ofWorkflow(String workflow) {
+        return List.of();
+    }
 
     /** Runs of that workflow this process admitted a moment ago, whose pinned status the cache may not show yet. */
     default Set<String> admitting(String workflow) {

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Repository {
 
-    @JsonPropertyDescription("Clone URL (https).")
+    @JsonPropertyDescription("Clone URL: https://, http:// or git:// (a token from tokenSecretRef is sent as the password of x-access-token over http(s)).")
     @Required
     public String url;
 
