@@ -26,6 +26,7 @@ public final class ContentHash {
         tree.remove("schedules");
         tree.remove("concurrencyPolicy");
         tree.remove("maxConcurrentRuns");
+        tree.remove("runHistory");
         try {
             return JobNames.sha256(CANONICAL.writeValueAsString(tree)).substring(0, 16);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

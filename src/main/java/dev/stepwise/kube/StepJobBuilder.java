@@ -32,6 +32,8 @@ public final class StepJobBuilder {
 
     private final String gitImage;
     private final StepSecurity security;
+    /** Seconds the Job controller keeps a finished Job (and its pod) before it deletes them; null = forever. */
+    private Integer finishedJobTtl;
 
     public StepJobBuilder(String gitImage) {
         this(gitImage, StepSecurity.fromConfig());
@@ -40,6 +42,12 @@ public final class StepJobBuilder {
     public StepJobBuilder(String gitImage, StepSecurity security) {
         this.gitImage = gitImage;
         this.security = security;
+    }
+
+    /** Finished Jobs and their pods go this long after they finished (Kubernetes' TTL-after-finished); zero keeps them. */
+    public StepJobBuilder withFinishedJobTtl(java.time.Duration ttl) {
+        this.finishedJobTtl = ttl == null || ttl.isZero() || ttl.isNegative() ? null : (int) Math.min(ttl.toSeconds(), Integer.MAX_VALUE);
+        return this;
     }
 
     public Job build(Run run, String workflow, JobToCreate req) {
@@ -96,6 +104,8 @@ public final class StepJobBuilder {
                     // the operator owns retries, so exit-code policy and backoff apply
                     .withBackoffLimit(0)
                     .withActiveDeadlineSeconds(deadline)
+                    // the attempt's exit code, outputs and log tail are in the Run's status by then
+                    .withTtlSecondsAfterFinished(finishedJobTtl)
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels)
                             .addToAnnotations(Labels.RUN_ANNOTATION, run.getMetadata().getName()).endMetadata()

@@ -122,7 +122,7 @@ public class RunReconciler implements Reconciler<Run> {
         RunPlan plan = RunLifecycle.decide(facts);
         if (plan.hasActions()) {
             InformerEventSource<Job, Run> jobs = Informers.source(context, Job.class);
-            ActionResults results = new RunActuator(client, new StepJobBuilder(config.gitImage()), outputs)
+            ActionResults results = new RunActuator(client, new StepJobBuilder(config.gitImage()).withFinishedJobTtl(config.finishedJobTtl()), outputs)
                     .act(run, plan, job -> jobs.handleRecentResourceCreate(ResourceID.fromResource(job), job));
             plan.cancelRuns().forEach(name -> RunPatches.cancel(client, ns, name));
             if (!results.isEmpty()) {

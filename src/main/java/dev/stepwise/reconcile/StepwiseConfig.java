@@ -30,6 +30,13 @@ public interface StepwiseConfig {
     @WithDefault("3")
     int disruptionRetryLimit();
 
+    /**
+     * How long a finished step Job and its pod stay before Kubernetes deletes them (ttlSecondsAfterFinished);
+     * the Run's status keeps attempts, exit codes, outputs and log tails. 0 keeps them until the Run is deleted.
+     */
+    @WithDefault("1h")
+    java.time.Duration finishedJobTtl();
+
     default dev.stepwise.core.PlannerSettings plannerSettings() {
         return new dev.stepwise.core.PlannerSettings(logTailBytes(), defaultPendingTimeout(), disruptionRetryLimit(),
                 workflowWaitTimeout());

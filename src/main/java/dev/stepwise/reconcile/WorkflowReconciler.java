@@ -139,6 +139,10 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             readiness = WorkflowReadiness.invalid(problems);
         }
         java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, runs, context) : null;
+        java.time.Duration nextExpiry = prune(wf, runs, context);
+        if (nextExpiry != null && (nextSlot == null || nextExpiry.compareTo(nextSlot) < 0)) {
+            nextSlot = nextExpiry;
+        }
         status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
         if (StatusCopy.same(old, status)) {
@@ -150,6 +154,16 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         java.time.Duration again = readiness.lookAgain() == null ? nextSlot
                 : nextSlot == null || readiness.lookAgain().compareTo(nextSlot) < 0 ? readiness.lookAgain() : nextSlot;
         return again == null ? control : control.rescheduleAfter(again);
+    }
+
+    /** Deletes the finished Runs the workflow's runHistory no longer keeps; returns the wait until the next one expires. */
+    private java.time.Duration prune(WorkflowResource wf, java.util.Collection<Run> runs, Context<WorkflowResource> context) {
+        var now = clock.instant();
+        dev.stepwise.core.HistoryDecision.Prune p = dev.stepwise.core.HistoryDecision.decide(wf.getSpec().runHistory, runs, now);
+        for (String name : p.delete()) {
+            dev.stepwise.kube.RunPatches.delete(context.getClient(), wf.getMetadata().getNamespace(), name);
+        }
+        return p.wait(now);
     }
 
     /** Starts the Runs of slots that are due and records where each schedule stands; returns the wait until the next slot. */

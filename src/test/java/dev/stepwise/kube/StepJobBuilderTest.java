@@ -78,4 +78,22 @@ class StepJobBuilderTest {
         c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         return env;
     }
+
+    @Test
+    void finishedJobsGoAfterTheirTtlAndStepParamsComeLast() {
+        Step step = new Step();
+        step.name = "load";
+        step.image = "busybox:1.36";
+        step.env = new java.util.ArrayList<>(List.of(new io.fabric8.kubernetes.api.model.EnvVar("LIMIT", "5", null)));
+        JobToCreate req = new JobToCreate("etl-1-load-1", "load", 1, step, EffectiveStep.of(Fixtures.spec(step), step), null,
+                Map.of("date", "today"), Map.of("LIMIT", "10"));
+        var job = new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532)).withFinishedJobTtl(java.time.Duration.ofHours(1))
+                .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req);
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(3600);
+        var env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env.stream().filter(e -> e.getName().equals("LIMIT")).map(e -> e.getValue()).toList()).containsExactly("10");
+        assertThat(env).anyMatch(e -> e.getName().equals("PARAM_DATE") && "today".equals(e.getValue()));
+        assertThat(new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532)).withFinishedJobTtl(java.time.Duration.ZERO)
+                .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTtlSecondsAfterFinished()).isNull();
+    }
 }

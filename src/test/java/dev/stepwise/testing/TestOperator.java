@@ -51,6 +51,11 @@ public final class TestOperator implements AutoCloseable {
             public int disruptionRetryLimit() {
                 return 3;
             }
+
+            @Override
+            public Duration finishedJobTtl() {
+                return Duration.ofHours(1);
+            }
         };
     }
 

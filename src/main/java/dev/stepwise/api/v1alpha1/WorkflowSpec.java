@@ -48,6 +48,9 @@ public class WorkflowSpec {
     @io.fabric8.generator.annotation.Min(0)
     public Integer maxConcurrentRuns;
 
+    @JsonPropertyDescription("Which finished Runs are kept. Runs managed by Argo CD or Flux, or labelled stepwise.dev/keep: \"true\", are never deleted.")
+    public RunHistory runHistory;
+
     @JsonPropertyDescription("Time limit of a whole Run from its start, a Go-style duration (a Run's spec.timeout overrides it). "
             + "Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
