@@ -27,6 +27,7 @@ public final class ContentHash {
         tree.remove("concurrencyPolicy");
         tree.remove("maxConcurrentRuns");
         tree.remove("runHistory");
+        tree.remove("webhook");
         try {
             return JobNames.sha256(CANONICAL.writeValueAsString(tree)).substring(0, 16);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

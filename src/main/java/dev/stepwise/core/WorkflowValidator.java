@@ -57,6 +57,10 @@ public final class WorkflowValidator {
             validateStep(spec, step, dag, params, instanceTypes, problems);
         }
         checkDuration("timeout", spec.timeout, problems);
+        if (spec.webhook != null && spec.webhook.isEnabled() && (spec.webhook.tokenSecretRef == null
+                || spec.webhook.tokenSecretRef.getName() == null || spec.webhook.tokenSecretRef.getKey() == null)) {
+            problems.add("webhook.enabled needs webhook.tokenSecretRef (name and key of the Secret holding its token)");
+        }
         problems.addAll(ScheduleDecision.problems(spec.schedules));
         for (int i = 0; spec.schedules != null && i < spec.schedules.size(); i++) {
             for (String name : spec.schedules.get(i).params == null ? Set.<String>of() : spec.schedules.get(i).params.keySet()) {

@@ -39,6 +39,9 @@ public class WorkflowSpec {
     @Size(max = 20)
     public List<Schedule> schedules;
 
+    @JsonPropertyDescription("An HTTP trigger: a POST with the bearer token from tokenSecretRef and a JSON object of params starts a Run (trigger webhook).")
+    public Webhook webhook;
+
     @JsonPropertyDescription("What a new Run does while another Run of this workflow runs: Allow (default: run too), "
             + "Forbid (the new Run fails; a schedule slot is skipped), Replace (the running Runs are cancelled, then the new one starts).")
     public ConcurrencyPolicy concurrencyPolicy;
