@@ -20,11 +20,18 @@ import java.util.function.Supplier;
  * @param revisions     looks up a WorkflowRevision of the Run's namespace by name
  * @param results       problems met carrying out this reconcile's first plan, or {@link ActionResults#NONE}
  * @param runs          other Runs of the namespace (the one a retry retries), read only when needed
+ * @param notified      what the notifications sent since the last look got (2xx, an error), to record in status
  */
 public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
                        Function<String, Optional<WorkflowRevision>> revisions, Observed observed,
                        ActionResults results, Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings,
-                       Instant now, OtherRuns runs) {
+                       Instant now, OtherRuns runs, java.util.List<NotificationResult> notified) {
+
+    public RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
+                    Function<String, Optional<WorkflowRevision>> revisions, Observed observed, ActionResults results,
+                    Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings, Instant now, OtherRuns runs) {
+        this(run, workflow, revisions, observed, results, instanceTypes, settings, now, runs, java.util.List.of());
+    }
 
     public RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
                     Function<String, Optional<WorkflowRevision>> revisions, Observed observed, ActionResults results,
@@ -33,7 +40,7 @@ public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
     }
 
     public RunFacts withResults(ActionResults r) {
-        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now, runs);
+        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now, runs, notified);
     }
 
     public String runName() {

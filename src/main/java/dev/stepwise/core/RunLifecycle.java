@@ -23,6 +23,10 @@ public final class RunLifecycle {
     }
 
     public static RunPlan decide(RunFacts facts) {
+        return RunNotifications.apply(decideRun(facts), facts);
+    }
+
+    private static RunPlan decideRun(RunFacts facts) {
         RunStatus status = facts.run().getStatus();
         if (status != null && status.phase != null && status.phase.isFinished()) {
             return finished(facts, status);

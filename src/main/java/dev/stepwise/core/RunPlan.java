@@ -17,11 +17,24 @@ import java.util.Map;
  */
 public record RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
                       Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter,
-                      int stepVisits, List<String> cancelRuns) {
+                      int stepVisits, List<String> cancelRuns, List<NotificationToSend> notifications) {
 
     public RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
                    Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter, int stepVisits) {
-        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, List.of());
+        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, List.of(), List.of());
+    }
+
+    public RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
+                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter, int stepVisits,
+                   List<String> cancelRuns) {
+        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, cancelRuns, List.of());
+    }
+
+    /** The same plan with the notifications' part decided: another status, more events, what to send, an earlier look. */
+    RunPlan withNotifications(RunStatus s, boolean changed, List<RunEvent> allEvents, List<NotificationToSend> send,
+                              Duration requeue) {
+        return new RunPlan(s, statusChanged || changed, create, delete, storeOutputs, allEvents, requeue, stepVisits,
+                cancelRuns, send);
     }
 
     /** A plan that only writes status (or nothing) and looks again after {@code requeue}. */

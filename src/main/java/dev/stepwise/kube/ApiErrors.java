@@ -31,8 +31,12 @@ public final class ApiErrors {
             String reason = e.getStatus() != null && e.getStatus().getReason() != null && !e.getStatus().getReason().isBlank()
                     ? e.getStatus().getReason() : reasonFor(code, e);
             if (code <= 0) {
-                // no HTTP answer at all (Fabric8 says -1): the request timed out or never connected
                 Throwable inner = unwrap(e.getCause());
+                if (inner instanceof KubernetesClientException k && k.getCode() > 0) {
+                    // Fabric8 wraps the server's answer of a request it made on its own (the GET of a patch)
+                    return of(k);
+                }
+                // no HTTP answer at all (Fabric8 says -1): the request timed out or never connected
                 return noAnswer(inner != null && inner != e ? inner : e, inner != null ? inner.getMessage() : serverMessage);
             }
             return new Failure(code, reason, serverMessage, retriable(code));

@@ -65,12 +65,14 @@ public class RunReconciler implements Reconciler<Run> {
 
     private final RunWakeups wakeups;
     private final AdmissionLedger ledger;
+    private final dev.stepwise.kube.Notifier notifier;
 
     public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger) {
         this.clock = clock;
         this.config = config;
         this.wakeups = wakeups;
         this.ledger = ledger;
+        this.notifier = new dev.stepwise.kube.Notifier(clock);
     }
 
     @Override
@@ -116,7 +118,8 @@ public class RunReconciler implements Reconciler<Run> {
         boolean finished = run.getStatus() != null && run.getStatus().phase != null && run.getStatus().phase.isFinished();
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
-                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger));
+                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger),
+                notifier.drain(run.getMetadata().getUid()));
 
         WorkflowLabel.ensure(client, run);
         RunPlan plan = RunLifecycle.decide(facts);
@@ -137,6 +140,8 @@ public class RunReconciler implements Reconciler<Run> {
         for (RunEvent event : plan.events()) {
             events.record(run, event, now);
         }
+        ResourceID id = ResourceID.fromResource(run);
+        plan.notifications().forEach(n -> notifier.send(client, run, n, () -> wakeups.wake(id)));
         if (plan.status().phase != null && plan.status().phase.isFinished()) {
             outputs.forget(run.getMetadata().getUid());
         }

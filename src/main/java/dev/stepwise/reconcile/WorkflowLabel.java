@@ -3,6 +3,8 @@ package dev.stepwise.reconcile;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.kube.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
@@ -14,6 +16,7 @@ import java.util.Map;
  * never touches the user's other labels, and never bumps the Run's generation.
  */
 final class WorkflowLabel {
+    private static final Logger LOG = Logger.getLogger(WorkflowLabel.class);
     private WorkflowLabel() {
     }
 
@@ -27,8 +30,15 @@ final class WorkflowLabel {
             return;
         }
         String patch = "{\"metadata\":{\"labels\":{\"" + Labels.WORKFLOW + "\":\"" + want + "\"}}}";
-        client.resources(Run.class).inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        try {
+            client.resources(Run.class).inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        } catch (KubernetesClientException e) {
+            // a convenience for kubectl users: never a reason for the Run itself not to run
+            var f = dev.stepwise.kube.ApiErrors.of(e);
+            LOG.warnf("could not label Run %s/%s %s=%s: %s %s", run.getMetadata().getNamespace(), run.getMetadata().getName(),
+                    Labels.WORKFLOW, want, f.reason(), f.message());
+        }
         // the informer brings the labelled Run; this reconcile goes on with what it has
     }
 }

@@ -43,6 +43,8 @@ public class RunSim {
     java.util.function.Consumer<dev.stepwise.api.v1alpha1.RunSpec> runSpec = s -> { };
     /** The other Runs of the namespace (what a retry retries). */
     OtherRuns runs = OtherRuns.NONE;
+    /** What notifications sent since the last plan got (fed once, then cleared). */
+    java.util.List<NotificationResult> notified = new java.util.ArrayList<>();
     /** Pin through the lifecycle (RetryPinning) instead of directly with {@link #pin()}. */
     boolean pinThroughLifecycle;
     PlannerSettings settings() {
@@ -57,7 +59,8 @@ public class RunSim {
         var revision = pin().revision();
         return new RunFacts(run, java.util.Optional::empty,
                 name -> name.equals(revision.getMetadata().getName()) ? java.util.Optional.of(revision) : java.util.Optional.empty(),
-                new Observed(jobs, jobsWithLivePods, () -> stored), results, instanceTypes, settings(), now, runs);
+                new Observed(jobs, jobsWithLivePods, () -> stored), results, instanceTypes, settings(), now, runs,
+                java.util.List.copyOf(notified));
     }
 
     RevisionPinning.Pinned pin() {
@@ -71,6 +74,7 @@ public class RunSim {
         last = !pinThroughLifecycle && (status == null || status.revision == null) ? RunPlanner.plan(facts(), pin())
                 : RunLifecycle.decide(facts());
         stored.putAll(last.storeOutputs());
+        notified.clear();
         status = last.status();
         results = ActionResults.NONE;
         assertConditionsMatchPhase(status, generation);

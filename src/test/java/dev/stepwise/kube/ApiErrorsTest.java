@@ -47,4 +47,15 @@ class ApiErrorsTest {
         assertThat(refused.reason()).isEqualTo("ConnectionRefused");
         assertThat(refused.message()).isEqualTo("no answer from the API server: Connection refused");
     }
+
+    @Test
+    void anAnswerWrappedByFabric8IsTheServersAnswerNotSilence() {
+        var forbidden = new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                .withMessage("runs.stepwise.dev \"etl-1\" is forbidden: User \"system:serviceaccount:x:y\" cannot get resource \"runs\"").build();
+        ApiErrors.Failure f = ApiErrors.of(new KubernetesClientException("An error has occurred.",
+                new KubernetesClientException(forbidden)));
+        assertThat(f.code()).isEqualTo(403);
+        assertThat(f.reason()).isEqualTo("Forbidden");
+        assertThat(f.message()).contains("cannot get resource");
+    }
 }

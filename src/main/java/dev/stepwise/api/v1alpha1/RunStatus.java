@@ -48,6 +48,9 @@ public class RunStatus extends StatusBase {
     @JsonPropertyDescription("Events delivered to the Run, first delivery of each name; kept even when spec.events no longer lists them.")
     public List<DeliveredEvent> events;
 
+    @JsonPropertyDescription("The workflow's notifications about this Run: sent, being retried, or given up.")
+    public List<NotificationStatus> notifications;
+
     @JsonPropertyDescription("One entry per step, in the workflow's order.")
     public List<StepStatus> steps = new ArrayList<>();
 

@@ -54,6 +54,10 @@ public class WorkflowSpec {
     @JsonPropertyDescription("Which finished Runs are kept. Runs managed by Argo CD or Flux, or labelled stepwise.dev/keep: \"true\", are never deleted.")
     public RunHistory runHistory;
 
+    @JsonPropertyDescription("POST a JSON description of a Run to a URL (held in a Secret) when it succeeds, fails or runs too long.")
+    @Size(max = 10)
+    public List<Notification> notifications;
+
     @JsonPropertyDescription("Time limit of a whole Run from its start, a Go-style duration (a Run's spec.timeout overrides it). "
             + "Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
