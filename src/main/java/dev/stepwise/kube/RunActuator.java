@@ -142,9 +142,21 @@ public final class RunActuator {
         boolean ownerIsRun = owner != null && "Run".equals(owner.getKind()) && owner.getApiVersion() != null
                 && owner.getApiVersion().startsWith(ApiGroup.GROUP + "/");
         if (ownerIsRun && owner.getName().equals(run.getMetadata().getName())) {
-            // a Run deleted and created again under its name: the garbage collector is removing the old one's Jobs
-            return CreateResult.waiting(name, "AlreadyExists", "Job " + name + " belongs to an earlier Run named "
-                    + owner.getName() + " (uid " + owner.getUid() + ") that the garbage collector is deleting");
+            // A Run deleted and created again under its name: its old Jobs are orphans (names are unique, so
+            // that Run is gone). The garbage collector removes them, but can lag for long (it missed the
+            // deletion while the CRD was re-created); the operator removes its own orphan now.
+            String why = "Job " + name + " belongs to an earlier Run named " + owner.getName() + " (uid " + owner.getUid()
+                    + ") that no longer exists";
+            try {
+                // only this Run makes Jobs of this name now, so the one just read is the one deleted
+                client.batch().v1().jobs().inNamespace(run.getMetadata().getNamespace()).withName(name)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                return CreateResult.waiting(name, "AlreadyExists", why + ": deleted it; this Run creates its own when it is gone");
+            } catch (RuntimeException e) {
+                ApiErrors.Failure f = ApiErrors.of(e);
+                return CreateResult.waiting(name, "AlreadyExists", why + "; deleting it failed (" + f.reason() + ": "
+                        + f.message() + "), the garbage collector will");
+            }
         }
         if (ownerIsRun) {
             return CreateResult.failed(name, "JobNameTaken", "Job " + name + " belongs to " + whose);

@@ -139,12 +139,15 @@ class ApiErrorInjectionTest {
     }
 
     @Test
-    void aJobLeftByAnEarlierRunOfTheSameNameIsWaitedFor() {
+    void aJobLeftByAnEarlierRunOfTheSameNameIsDeletedAndWaitedFor() throws InterruptedException {
         api.server.expect().post().withPath(JOBS).andReturn(409, MockApi.status(409, "AlreadyExists", "exists")).once();
         api.server.expect().get().withPath(JOB).andReturn(200, jobOwnedBy("Run", "stepwise.dev/v1alpha1", "etl-x7k2p", "the-old-uid")).once();
+        api.server.expect().delete().withPath(JOB).andReturn(200, jobOwnedBy("Run", "stepwise.dev/v1alpha1", "etl-x7k2p", "the-old-uid")).once();
         RunSim sim = createFirstJob();
         assertThat(sim.step("a").phase).isEqualTo(StepPhase.Waiting);
-        assertThat(sim.step("a").message).contains("belongs to an earlier Run named etl-x7k2p (uid the-old-uid) that the garbage collector is deleting");
+        assertThat(sim.step("a").message).contains("belongs to an earlier Run named etl-x7k2p (uid the-old-uid) that no longer exists: "
+                + "deleted it; this Run creates its own when it is gone");
+        assertThat(api.server.getLastRequest().getMethod()).isEqualTo("DELETE");
         assertThat(sim.attempt("a", 1).job).as("never taken as this Run's").isNull();
     }
 
