@@ -254,4 +254,17 @@ class RunLifecycleTest {
         p = decide(T0.plusSeconds(2));
         assertThat(p.status().phase).isEqualTo(RunPhase.Cancelled);
     }
+
+    @Test
+    void aRunOfAnInactiveWorkflowFailsAtOnceSayingSo() {
+        WorkflowSpec spec = spec(step("a"));
+        spec.active = false;
+        workflow = workflow("wf-uid", spec, 1, ready("True", "Published", ""));
+        revisions.put("etl-r1", Fixtures.revision("etl", 1, spec, "wf-uid"));
+        RunPlan p = decide(T0.plusSeconds(1));
+        assertThat(p.status().phase).isEqualTo(RunPhase.Failed);
+        assertThat(p.status().message).isEqualTo("workflow 'etl' is inactive (spec.active: false)");
+        assertThat(p.create()).isEmpty();
+        RunSim.assertConditionsMatchPhase(p.status(), 1);
+    }
 }

@@ -151,6 +151,11 @@ class RunControlE2E extends OperatorE2E {
         assertThat(after.getSpec().events).isNull();
         assertThat(after.getStatus().phase).isEqualTo(RunPhase.Succeeded);
         assertThat(after.getStatus().events).hasSize(1);
+        // the policy is cluster-scoped: it goes with the test, not with its namespace
+        client.admissionRegistration().v1().validatingAdmissionPolicyBindings()
+                .withName("stepwise-run-approvers-only-send-events").delete();
+        client.admissionRegistration().v1().validatingAdmissionPolicies()
+                .withName("stepwise-run-approvers-only-send-events").delete();
     }
 
     @Test

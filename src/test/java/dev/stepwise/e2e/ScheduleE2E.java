@@ -86,6 +86,17 @@ class ScheduleE2E extends OperatorE2E {
         assertThat(after.stream().filter(r -> Instant.parse(r.getMetadata().getCreationTimestamp()).isAfter(stopped.plusSeconds(2))))
                 .as("Runs created after active: false").isEmpty();
         assertThat(after).hasSizeLessThanOrEqualTo(before + 1);
+
+        // and a Run started by hand fails at once, saying why
+        E2eCluster.applyYaml(client, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Run
+                metadata: {name: tick-by-hand}
+                spec: {workflowRef: {name: tick}}
+                """, ns);
+        Run refused = new RunWatch(client, ns, "tick-by-hand").awaitFinished(operator);
+        assertThat(refused.getStatus().phase).isEqualTo(RunPhase.Failed);
+        assertThat(refused.getStatus().message).isEqualTo("workflow 'tick' is inactive (spec.active: false)");
     }
 
     @Test
