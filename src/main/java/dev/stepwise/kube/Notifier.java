@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.core.NotificationResult;
 import dev.stepwise.core.NotificationToSend;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.jboss.logging.Logger;
 
@@ -12,11 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -66,7 +63,7 @@ public final class Notifier {
         if (!inFlight.add(key)) {
             return; // the answer of the last send is still to come
         }
-        String url = url(client, run.getMetadata().getNamespace(), n);
+        String url = SecretValues.read(client, run.getMetadata().getNamespace(), n.urlSecretRef());
         if (url == null) {
             done(key, uid, n, false, "no URL: Secret " + n.urlSecretRef().getName() + " has no key " + n.urlSecretRef().getKey(), wake);
             return;
@@ -102,21 +99,6 @@ public final class Notifier {
                 .add(new NotificationResult(n.index(), n.event(), ok, result, clock.instant()));
         inFlight.remove(key);
         wake.run();
-    }
-
-    private static String url(KubernetesClient client, String namespace, NotificationToSend n) {
-        if (n.urlSecretRef() == null || n.urlSecretRef().getName() == null) {
-            return null;
-        }
-        Secret s = client.secrets().inNamespace(namespace).withName(n.urlSecretRef().getName()).get();
-        if (s == null) {
-            return null;
-        }
-        String key = n.urlSecretRef().getKey();
-        if (s.getData() != null && s.getData().get(key) != null) {
-            return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8).trim();
-        }
-        return s.getStringData() == null ? null : s.getStringData().get(key);
     }
 
     /** scheme://host[:port] of a URL: what may be logged of it. */

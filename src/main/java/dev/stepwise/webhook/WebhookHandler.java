@@ -9,7 +9,6 @@ import dev.stepwise.core.ParamResolver;
 import dev.stepwise.core.RunLifecycle;
 import dev.stepwise.kube.Labels;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.jboss.logging.Logger;
@@ -17,7 +16,6 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +68,7 @@ public final class WebhookHandler {
             return Answer.of(404, "error", "no webhook for workflow " + where);
         }
         SecretKeySelector ref = wf.getSpec().webhook.tokenSecretRef;
-        String expected = ref == null ? null : token(namespace, ref);
+        String expected = dev.stepwise.kube.SecretValues.read(client, namespace, ref);
         if (expected == null) {
             LOG.warnf("webhook of workflow %s: no token in Secret %s key %s", where, ref == null ? null : ref.getName(),
                     ref == null ? null : ref.getKey());
@@ -115,17 +113,6 @@ public final class WebhookHandler {
         spec.params = new LinkedHashMap<>(params);
         run.setSpec(spec);
         return run;
-    }
-
-    private String token(String namespace, SecretKeySelector ref) {
-        Secret s = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-        if (s == null) {
-            return null;
-        }
-        if (s.getData() != null && s.getData().get(ref.getKey()) != null) {
-            return new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8).trim();
-        }
-        return s.getStringData() == null ? null : s.getStringData().get(ref.getKey());
     }
 
     static String bearer(String authorization) {

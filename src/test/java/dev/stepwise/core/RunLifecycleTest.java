@@ -208,10 +208,8 @@ class RunLifecycleTest {
         assertThat(decide(T0.plusSeconds(400)).statusChanged()).as("nothing new: nothing written").isFalse();
     }
 
-    @Test
-    void aRunBeyondMaxConcurrentRunsIsQueuedThenStartsWhenTheSlotFrees() {
-        WorkflowSpec spec = spec(step("a"));
-        spec.maxConcurrentRuns = 1;
+    /** The workflow published as etl-r1, and another Run of it (etl-0) running. */
+    private Run publishedWithARunningRun(WorkflowSpec spec) {
         workflow = workflow("wf-uid", spec, 1, ready("True", "Published", ""));
         revisions.put("etl-r1", Fixtures.revision("etl", 1, spec, "wf-uid"));
         Run busy = Fixtures.run("etl-0", 1, Map.of());
@@ -219,6 +217,14 @@ class RunLifecycleTest {
         busy.getStatus().phase = RunPhase.Running;
         busy.getStatus().revision = "etl-r1";
         others.add(busy);
+        return busy;
+    }
+
+    @Test
+    void aRunBeyondMaxConcurrentRunsIsQueuedThenStartsWhenTheSlotFrees() {
+        WorkflowSpec spec = spec(step("a"));
+        spec.maxConcurrentRuns = 1;
+        Run busy = publishedWithARunningRun(spec);
 
         RunPlan p = decide(T0.plusSeconds(1));
         assertThat(p.status().phase).isEqualTo(RunPhase.Queued);
@@ -240,13 +246,7 @@ class RunLifecycleTest {
     void aQueuedRunCanBeCancelled() {
         WorkflowSpec spec = spec(step("a"));
         spec.concurrencyPolicy = WorkflowSpec.ConcurrencyPolicy.Replace;
-        workflow = workflow("wf-uid", spec, 1, ready("True", "Published", ""));
-        revisions.put("etl-r1", Fixtures.revision("etl", 1, spec, "wf-uid"));
-        Run busy = Fixtures.run("etl-0", 1, Map.of());
-        busy.setStatus(new dev.stepwise.api.v1alpha1.RunStatus());
-        busy.getStatus().phase = RunPhase.Running;
-        busy.getStatus().revision = "etl-r1";
-        others.add(busy);
+        publishedWithARunningRun(spec);
         RunPlan p = decide(T0.plusSeconds(1));
         assertThat(p.status().phase).isEqualTo(RunPhase.Queued);
         assertThat(p.cancelRuns()).containsExactly("etl-0");
