@@ -120,7 +120,7 @@ class InvalidWorkflowE2E extends OperatorE2E {
                     - {name: same, image: busybox:1.36, command: ["true"]}
                 """);
         assertThat(e.getCode()).isEqualTo(422);
-        assertThat(e.getMessage()).contains("spec.steps").contains("step names must be unique");
+        assertThat(e.getMessage()).contains("spec.steps[1]").contains("Duplicate value").contains("same");
     }
 
     @Test

@@ -59,6 +59,23 @@ final class OperatorProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Resident memory of the operator's JVM in KiB (from /proc), or -1. */
+    long rssKib() {
+        if (process == null) {
+            return -1;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     synchronized void start() {
         launch();
         awaitReady(READY_TIMEOUT);

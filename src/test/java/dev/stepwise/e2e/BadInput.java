@@ -1,0 +1,211 @@
+package dev.stepwise.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiFunction;
+
+/**
+ * A seeded generator of invalid and hostile manifests (issue 18): wrong types, missing fields, cycles,
+ * self-dependencies, huge workflows, very long names and commands, unicode, bad CEL and templates,
+ * outputs with '=' and newlines, unknown fields, Runs of missing Workflows and revisions, bad Run
+ * options. Each is YAML of one object; the harness applies it and reads what became of it.
+ * The same seed gives the same manifests.
+ */
+final class BadInput {
+    /** One manifest: its category, the kind it is, its name, and its YAML. */
+    record Manifest(String category, String kind, String name, String yaml) {
+    }
+
+    static final String INSTANCE_TYPE = "chaos-kwok";
+    /** A valid workflow every bad Run can name. */
+    static final String BASE_WORKFLOW = "chaos-base";
+
+    private final Random random;
+    private int serial;
+
+    BadInput(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** The InstanceType and the valid workflow the manifests rely on (steps on KWOK nodes: no real containers). */
+    static String fixtures() {
+        return """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: %s}
+                spec:
+                  nodeSelector: {type: kwok}
+                  tolerations: [{key: kwok.x-k8s.io/node, operator: Exists, effect: NoSchedule}]
+                """.formatted(INSTANCE_TYPE);
+    }
+
+    static String baseWorkflow() {
+        return workflow(BASE_WORKFLOW, """
+                  params: [{name: who, required: true}]
+                  steps:
+                    - {name: a, command: [echo, a]}
+                    - {name: b, dependsOn: [a], command: [echo, b]}
+                """);
+    }
+
+    private static String workflow(String name, String specBody) {
+        return "apiVersion: stepwise.dev/v1alpha1\nkind: Workflow\nmetadata: {name: " + name + "}\nspec:\n"
+                + "  defaults: {image: busybox:1.36, instanceType: " + INSTANCE_TYPE + "}\n" + specBody;
+    }
+
+    private static String run(String name, String specBody) {
+        return "apiVersion: stepwise.dev/v1alpha1\nkind: Run\nmetadata: {name: " + name + "}\nspec:\n" + specBody;
+    }
+
+    private String next(String prefix) {
+        return prefix + "-" + (serial++);
+    }
+
+    private String pick(String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    /** {@code count} manifests, the categories taken in turn. */
+    List<Manifest> generate(int count) {
+        List<BiFunction<BadInput, String, Manifest>> kinds = List.of(
+                BadInput::wrongType, BadInput::missingField, BadInput::graph, BadInput::huge, BadInput::longText,
+                BadInput::unicode, BadInput::badExpression, BadInput::unknownField, BadInput::badRun, BadInput::badSchedule);
+        List<Manifest> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(kinds.get(i % kinds.size()).apply(this, null));
+        }
+        return out;
+    }
+
+    Manifest wrongType(String unused) {
+        String n = next("wt");
+        String body = pick(
+                "  steps: \"oops\"\n",
+                "  steps: [{name: a, retry: {limit: \"three\"}}]\n",
+                "  steps: [{name: 5, command: [echo]}]\n",
+                "  active: \"yes please\"\n  steps: [{name: a}]\n",
+                "  params: {who: me}\n  steps: [{name: a}]\n",
+                "  steps: [{name: a, dependsOn: b}]\n",
+                "  steps: [{name: a, timeout: 10}]\n",
+                "  steps: [{name: a, command: echo}]\n",
+                "  maxConcurrentRuns: -" + (1 + random.nextInt(5)) + "\n  steps: [{name: a}]\n",
+                "  steps: [{name: a, retry: {limit: 2, backoff: sideways}}]\n");
+        return new Manifest("wrong types", "Workflow", n, workflow(n, body));
+    }
+
+    Manifest missingField(String unused) {
+        String n = next("mf");
+        String choice = pick("nosteps", "noname", "wait", "sleep", "run", "webhook", "notify");
+        return switch (choice) {
+            case "nosteps" -> new Manifest("missing fields", "Workflow", n, workflow(n, "  description: nothing to do\n"));
+            case "noname" -> new Manifest("missing fields", "Workflow", n, workflow(n, "  steps: [{command: [echo, a]}]\n"));
+            case "wait" -> new Manifest("missing fields", "Workflow", n, workflow(n, "  steps: [{name: a, type: waitForEvent}]\n"));
+            case "sleep" -> new Manifest("missing fields", "Workflow", n, workflow(n, "  steps: [{name: a, type: sleep}]\n"));
+            case "webhook" -> new Manifest("missing fields", "Workflow", n,
+                    workflow(n, "  webhook: {enabled: true}\n  steps: [{name: a}]\n"));
+            case "notify" -> new Manifest("missing fields", "Workflow", n,
+                    workflow(n, "  notifications: [{events: [Failed]}]\n  steps: [{name: a}]\n"));
+            default -> new Manifest("missing fields", "Run", n, run(n, "  params: {who: x}\n"));
+        };
+    }
+
+    Manifest graph(String unused) {
+        String n = next("gr");
+        int len = 2 + random.nextInt(30);
+        StringBuilder steps = new StringBuilder("  steps:\n");
+        String choice = pick("cycle", "self", "unknown", "dup");
+        for (int i = 0; i < len; i++) {
+            String parent = i == 0 ? (choice.equals("cycle") ? "s" + (len - 1) : null) : "s" + (i - 1);
+            if (choice.equals("self") && i == len - 1) {
+                parent = "s" + i;
+            }
+            if (choice.equals("unknown") && i == len - 1) {
+                parent = "ghost";
+            }
+            String name = choice.equals("dup") && i == len - 1 ? "s0" : "s" + i;
+            steps.append("    - {name: ").append(name).append(", command: [echo]")
+                    .append(parent == null ? "" : ", dependsOn: [" + parent + "]").append("}\n");
+        }
+        return new Manifest("graph: " + choice, "Workflow", n, workflow(n, steps.toString()));
+    }
+
+    Manifest huge(String unused) {
+        String n = next("hg");
+        int steps = pick("600", "5000", "500").equals("500") ? 500 : (random.nextBoolean() ? 600 : 5000);
+        StringBuilder body = new StringBuilder("  steps:\n");
+        for (int i = 0; i < steps; i++) {
+            body.append("    - {name: s").append(i).append(i > 0 ? ", dependsOn: [s" + (i - 1) + "]" : "").append("}\n");
+        }
+        return new Manifest("huge (" + steps + " steps)", "Workflow", n, workflow(n, body.toString()));
+    }
+
+    Manifest longText(String unused) {
+        String n = next("lt");
+        String longWord = "x".repeat(10_000);
+        String body = pick(
+                "  steps: [{name: " + "a".repeat(200) + "}]\n",
+                "  steps: [{name: a, command: [echo, " + longWord + "]}]\n",
+                "  description: " + longWord + "\n  steps: [{name: a}]\n",
+                "  params: [{name: " + "p".repeat(5000) + "}]\n  steps: [{name: a}]\n");
+        return new Manifest("10,000-character text", "Workflow", n, workflow(n, body));
+    }
+
+    Manifest unicode(String unused) {
+        String n = next("uc");
+        String body = pick(
+                "  steps: [{name: \"krok-ř\"}]\n",
+                "  steps: [{name: a, command: [echo, \"žluťoučký kůň 🐎\"]}]\n",
+                "  params: [{name: \"ümlaut\"}]\n  steps: [{name: a}]\n",
+                "  description: \"日本語の説明\"\n  steps: [{name: a, env: [{name: GREETING, value: \"こんにちは\"}]}]\n");
+        return new Manifest("unicode", "Workflow", n, workflow(n, body));
+    }
+
+    Manifest badExpression(String unused) {
+        String n = next("bx");
+        String body = pick(
+                "  steps:\n    - {name: a}\n    - {name: b, dependsOn: [a], when: \"steps.a.outputs.x ==\"}\n",
+                "  steps:\n    - {name: a}\n    - {name: b, dependsOn: [a], when: \"1 + 'a'\"}\n",
+                "  steps:\n    - {name: a, when: \"params.nope == 'x'\"}\n",
+                "  steps:\n    - {name: a, command: [echo, \"{{steps.ghost.outputs.x}}\"]}\n",
+                "  steps:\n    - {name: a, command: [echo, \"{{params.missing}}\"]}\n",
+                "  steps:\n    - {name: a, command: [echo, \"{{ totally bogus }}\"]}\n",
+                "  steps:\n    - {name: a, outputs: [x]}\n    - {name: b, command: [echo, \"{{steps.a.outputs.x}}\"]}\n",
+                "  steps:\n    - {name: a, timeout: \"ten minutes\"}\n");
+        return new Manifest("bad CEL and templates", "Workflow", n, workflow(n, body));
+    }
+
+    Manifest unknownField(String unused) {
+        String n = next("uf");
+        String body = pick("  colour: blue\n  steps: [{name: a}]\n", "  steps: [{name: a, colour: blue}]\n",
+                "  steps: [{name: a, retry: {limit: 1, jitter: true}}]\n");
+        return new Manifest("unknown fields", "Workflow", n, workflow(n, body));
+    }
+
+    Manifest badRun(String unused) {
+        String n = next("br");
+        String body = pick(
+                "  workflowRef: {name: no-such-workflow}\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + ", revision: 99}\n  params: {who: x}\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x, extra: y}\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x}\n  retryOf: never-was\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x}\n  stepsToRun: [{name: zzz}]\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x}\n  stepParams: {a: {\"BAD=NAME\": v}}\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x}\n  timeout: soon\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + "}\n  params: {who: x}\n  events: [{payload: no-name}]\n",
+                "  workflowRef: {name: " + BASE_WORKFLOW + ", revision: 0}\n");
+        return new Manifest("bad Runs", "Run", n, run(n, body));
+    }
+
+    Manifest badSchedule(String unused) {
+        String n = next("bs");
+        String body = pick(
+                "  schedules: [{cron: \"61 * * * *\"}]\n  steps: [{name: a}]\n",
+                "  schedules: [{cron: \"0 2 * * *\", timeZone: Mars/Olympus}]\n  steps: [{name: a}]\n",
+                "  schedules: [{cron: \"every day\"}]\n  steps: [{name: a}]\n",
+                "  schedules: [{cron: \"0 2 * * *\", params: {nope: x}}]\n  steps: [{name: a}]\n",
+                "  runHistory: {ttlAfterFinished: forever}\n  steps: [{name: a}]\n");
+        return new Manifest("bad schedules and history", "Workflow", n, workflow(n, body));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.stepwise.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bad-input half of the chaos harness (issue 18): {@code chaos.count} seeded invalid and hostile
+ * manifests ({@link BadInput}) applied as a user would, with valid Runs applied alongside. Each must be
+ * refused at apply with a message, or end Ready=False / Failed with a message, or be fine; none may go
+ * unanswered, no valid Run may stall, and the operator must not crash. Prints a table of outcomes by
+ * category and writes it as JSON ({@code chaos.results}, default target/chaos-results). CI runs a short
+ * seeded version; {@code chaos/bad-input} runs 1,000.
+ */
+class BadInputE2E extends OperatorE2E {
+    static final int COUNT = Integer.getInteger("chaos.count", 100);
+    static final long SEED = Long.getLong("chaos.seed", 18L);
+    static final Duration SETTLE = Duration.ofSeconds(Long.getLong("chaos.settle", 180));
+    private static final String API = "stepwise.dev/v1alpha1";
+
+    private GenericKubernetesResource parse(String yaml) {
+        return client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+    }
+
+    private void create(GenericKubernetesResource r) {
+        client.genericKubernetesResources(API, r.getKind()).inNamespace(ns).resource(r).create();
+    }
+
+    /** The answer an applied object has got so far, or null while it has none. */
+    @SuppressWarnings("unchecked")
+    static String answer(GenericKubernetesResource r) {
+        Object st = r.getAdditionalProperties().get("status");
+        if (!(st instanceof Map<?, ?> status)) {
+            return null;
+        }
+        if ("Run".equals(r.getKind())) {
+            Object phase = status.get("phase");
+            String message = String.valueOf(status.get("message"));
+            if ("Succeeded".equals(phase)) {
+                return "ran: Succeeded";
+            }
+            if ("Failed".equals(phase) || "Cancelled".equals(phase)) {
+                return message == null || message.isBlank() || "null".equals(message) ? "Failed WITHOUT a message" : "Failed naming the problem";
+            }
+            return null;
+        }
+        Object observed = status.get("observedGeneration");
+        if (observed == null || ((Number) observed).longValue() != r.getMetadata().getGeneration()) {
+            return null;
+        }
+        Object conditions = status.get("conditions");
+        for (Object c : conditions instanceof List<?> l ? l : List.of()) {
+            Map<String, Object> cond = (Map<String, Object>) c;
+            if ("Ready".equals(cond.get("type"))) {
+                if ("True".equals(cond.get("status"))) {
+                    return "accepted: Ready";
+                }
+                Object msg = cond.get("message");
+                if ("Invalid".equals(cond.get("reason"))) {
+                    return msg == null || String.valueOf(msg).isBlank() ? "Ready=False WITHOUT a message" : "Ready=False naming the problem";
+                }
+                return null; // still publishing
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void everyBadManifestIsAnsweredValidRunsAlongsideFinishAndTheOperatorStaysUp() throws IOException {
+        ns = E2eCluster.createNamespace(client, "chaos-bad");
+        E2eCluster.applyYaml(client, BadInput.fixtures(), null);
+        E2eCluster.applyYaml(client, BadInput.baseWorkflow(), ns);
+        long rssBefore = operator.rssKib();
+        Instant start = Instant.now();
+
+        List<BadInput.Manifest> manifests = new BadInput(SEED).generate(COUNT);
+        Map<String, BadInput.Manifest> accepted = new LinkedHashMap<>();
+        Map<String, String> outcome = new LinkedHashMap<>();
+        List<String> sentinels = new ArrayList<>();
+        List<String> rejectedWithoutMessage = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            BadInput.Manifest m = manifests.get(i);
+            if (i % 25 == 0) {
+                String s = "sentinel-" + i;
+                create(parse("apiVersion: " + API + "\nkind: Run\nmetadata: {name: " + s + "}\nspec: {workflowRef: {name: "
+                        + BadInput.BASE_WORKFLOW + "}, params: {who: sentinel}}\n"));
+                sentinels.add(s);
+            }
+            try {
+                create(parse(m.yaml()));
+                accepted.put(m.kind() + "/" + m.name(), m);
+            } catch (KubernetesClientException e) {
+                String why = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
+                boolean named = why != null && !why.isBlank() && e.getCode() >= 400 && e.getCode() < 500;
+                outcome.put(m.kind() + "/" + m.name(), named ? "refused at apply, naming the problem" : "refused WITHOUT a clear message");
+                if (!named) {
+                    rejectedWithoutMessage.add(m.name() + ": " + e.getCode() + " " + why);
+                }
+            }
+        }
+        Duration applying = Duration.between(start, Instant.now());
+
+        // wait until every accepted object has an answer, or the settle time is over
+        Instant deadline = Instant.now().plus(SETTLE);
+        Map<String, String> answers = new LinkedHashMap<>();
+        while (true) {
+            answers.clear();
+            for (String kind : List.of("Workflow", "Run")) {
+                for (GenericKubernetesResource r : client.genericKubernetesResources(API, kind).inNamespace(ns).list().getItems()) {
+                    String a = answer(r);
+                    if (a != null) {
+                        answers.put(kind + "/" + r.getMetadata().getName(), a);
+                    }
+                }
+            }
+            boolean all = accepted.keySet().stream().allMatch(answers::containsKey)
+                    && sentinels.stream().allMatch(s -> answers.containsKey("Run/" + s));
+            if (all || Instant.now().isAfter(deadline)) {
+                break;
+            }
+            await(Duration.ofSeconds(2));
+        }
+        accepted.keySet().forEach(k -> outcome.put(k, answers.getOrDefault(k, "NO ANSWER (stuck)")));
+        Duration settled = Duration.between(start, Instant.now());
+        long rssAfter = operator.rssKib();
+
+        // one table: category x outcome
+        Map<String, Map<String, Integer>> table = new TreeMap<>();
+        for (BadInput.Manifest m : manifests) {
+            table.computeIfAbsent(m.category(), c -> new TreeMap<>())
+                    .merge(outcome.get(m.kind() + "/" + m.name()), 1, Integer::sum);
+        }
+        Map<String, Integer> totals = new TreeMap<>();
+        table.values().forEach(row -> row.forEach((k, v) -> totals.merge(k, v, Integer::sum)));
+        StringBuilder out = new StringBuilder("\nbad input: " + manifests.size() + " manifests, seed " + SEED + ", applied in "
+                + applying.toSeconds() + " s, all answered after " + settled.toSeconds() + " s; operator RSS " + rssBefore / 1024
+                + " -> " + rssAfter / 1024 + " MiB\n");
+        table.forEach((category, row) -> out.append(String.format("  %-34s %s%n", category, row)));
+        out.append(String.format("  %-34s %s%n", "ALL", totals));
+        List<String> sentinelAnswers = sentinels.stream().map(s -> s + "=" + answers.get("Run/" + s)).toList();
+        out.append("  valid Runs alongside: ").append(sentinelAnswers).append('\n');
+        System.out.println(out);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seed", SEED);
+        json.put("manifests", manifests.size());
+        json.put("applySeconds", applying.toSeconds());
+        json.put("answeredAfterSeconds", settled.toSeconds());
+        json.put("operatorRssMiB", Map.of("before", rssBefore / 1024, "after", rssAfter / 1024));
+        json.put("byCategory", table);
+        json.put("totals", totals);
+        json.put("validRunsAlongside", sentinelAnswers);
+        Path dir = Path.of(System.getProperty("chaos.results", E2eCluster.projectDir().resolve("target/chaos-results").toString()));
+        Files.createDirectories(dir);
+        Path file = dir.resolve(LocalDate.now() + "-bad-input-" + manifests.size() + "-seed" + SEED + ".json");
+        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        System.out.println("wrote " + file);
+
+        assertThat(operator.isAlive()).as("the operator is still running").isTrue();
+        assertThat(rejectedWithoutMessage).as("refused without a clear message").isEmpty();
+        assertThat(outcome).as("objects that got no answer, or an answer without a message")
+                .allSatisfy((k, v) -> assertThat(v).doesNotContain("NO ANSWER").doesNotContain("WITHOUT"));
+        assertThat(sentinelAnswers).as("valid Runs applied alongside").allMatch(a -> a.endsWith("=ran: Succeeded"));
+        assertThat(operator.logTail(200_000)).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread \"main\"");
+    }
+
+    private static void await(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
