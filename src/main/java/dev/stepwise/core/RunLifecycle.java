@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class RunLifecycle {
     /** Label of the Runs the operator creates itself: schedule or webhook (status.trigger). */
-    public static final String TRIGGER_LABEL = RunPlanner.TRIGGER_LABEL;
+    public static final String TRIGGER_LABEL = "stepwise.dev/trigger";
     private RunLifecycle() {
     }
 

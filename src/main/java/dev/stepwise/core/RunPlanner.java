@@ -24,7 +24,6 @@ import java.util.Map;
  * time linear in steps plus edges whatever the shape (a ladder of diamonds included).
  */
 final class RunPlanner {
-    public static final String TRIGGER_LABEL = "stepwise.dev/trigger";
     static final String NOT_SELECTED = "not selected by spec.stepsToRun";
     static final String HELD = "not started: the Run is suspended (spec.suspend: true)";
     private final PlanState plan;
@@ -189,7 +188,7 @@ final class RunPlanner {
     /** What started the Run: the operator labels the Runs it creates itself (schedule, webhook). */
     static String triggerOf(dev.stepwise.api.v1alpha1.Run run) {
         var labels = run.getMetadata().getLabels();
-        String t = labels == null ? null : labels.get(TRIGGER_LABEL);
+        String t = labels == null ? null : labels.get(RunLifecycle.TRIGGER_LABEL);
         return "schedule".equals(t) || "webhook".equals(t) ? t : "manual";
     }
 

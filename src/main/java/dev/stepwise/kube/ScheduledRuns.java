@@ -1,15 +1,11 @@
 package dev.stepwise.kube;
 
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.api.v1alpha1.RunSpec;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.core.ScheduleDecision;
 import dev.stepwise.core.Times;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
-import java.util.LinkedHashMap;
 
 /**
  * Creates the Run of a schedule's slot. Its name comes from the slot, so a second create of the same
@@ -18,7 +14,6 @@ import java.util.LinkedHashMap;
  * ones finish, like any Run.
  */
 public final class ScheduledRuns {
-    public static final String TRIGGER_LABEL = dev.stepwise.core.RunLifecycle.TRIGGER_LABEL;
     public static final String SCHEDULED_TIME = "stepwise.dev/scheduled-time";
 
     private ScheduledRuns() {
@@ -26,19 +21,9 @@ public final class ScheduledRuns {
 
     /** @return true when this call created the Run, false when the slot's Run existed already */
     public static boolean create(KubernetesClient client, WorkflowResource wf, ScheduleDecision.SlotRun slot) {
-        Run run = new Run();
-        String workflow = wf.getMetadata().getName();
-        run.setMetadata(new ObjectMetaBuilder()
-                .withName(slot.runName())
-                .withNamespace(wf.getMetadata().getNamespace())
-                .addToLabels(Labels.WORKFLOW, Labels.truncate(workflow))
-                .addToLabels(TRIGGER_LABEL, "schedule")
-                .addToAnnotations(SCHEDULED_TIME, Times.format(slot.slot()))
-                .build());
-        RunSpec spec = new RunSpec();
-        spec.workflowRef = new RunSpec.WorkflowRef(workflow, null);
-        spec.params = new LinkedHashMap<>(slot.params());
-        run.setSpec(spec);
+        Run run = TriggeredRun.of(wf, "schedule", slot.params());
+        run.getMetadata().setName(slot.runName());
+        run.getMetadata().setAnnotations(java.util.Map.of(SCHEDULED_TIME, Times.format(slot.slot())));
         try {
             client.resources(Run.class).inNamespace(wf.getMetadata().getNamespace()).resource(run).create();
             return true;

@@ -3,12 +3,8 @@ package dev.stepwise.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.api.v1alpha1.RunSpec;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.core.ParamResolver;
-import dev.stepwise.core.RunLifecycle;
-import dev.stepwise.kube.Labels;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.jboss.logging.Logger;
@@ -91,28 +87,14 @@ public final class WebhookHandler {
             a.body().put("problems", resolved.problems());
             return a;
         }
-        Run run = client.resources(Run.class).inNamespace(namespace).resource(newRun(wf, params)).create();
+        Run made = dev.stepwise.kube.TriggeredRun.of(wf, "webhook", params);
+        made.getMetadata().setGenerateName(dev.stepwise.core.JobNames.fit(workflow, 200) + "-webhook-");
+        Run run = client.resources(Run.class).inNamespace(namespace).resource(made).create();
         LOG.infof("webhook of workflow %s started Run %s", where, run.getMetadata().getName());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", run.getMetadata().getName());
         out.put("namespace", namespace);
         return new Answer(201, out, null);
-    }
-
-    private static Run newRun(WorkflowResource wf, Map<String, String> params) {
-        Run run = new Run();
-        String name = wf.getMetadata().getName();
-        run.setMetadata(new ObjectMetaBuilder()
-                .withGenerateName(dev.stepwise.core.JobNames.fit(name, 200) + "-webhook-")
-                .withNamespace(wf.getMetadata().getNamespace())
-                .addToLabels(Labels.WORKFLOW, Labels.truncate(name))
-                .addToLabels(RunLifecycle.TRIGGER_LABEL, "webhook")
-                .build());
-        RunSpec spec = new RunSpec();
-        spec.workflowRef = new RunSpec.WorkflowRef(name, null);
-        spec.params = new LinkedHashMap<>(params);
-        run.setSpec(spec);
-        return run;
     }
 
     static String bearer(String authorization) {
