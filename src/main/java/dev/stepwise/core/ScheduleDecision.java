@@ -65,6 +65,15 @@ public final class ScheduleDecision {
 
     public static Result decide(String workflow, List<Schedule> schedules, List<ScheduleStatus> before, boolean active,
                                 Instant now) {
+        return decide(workflow, schedules, before, active, now, java.util.Set.of());
+    }
+
+    /**
+     * @param blockingRuns unfinished Runs of the workflow when its concurrencyPolicy is Forbid (else empty): while
+     *                     any runs, a due slot is skipped and counted in {@code forbidden}, not started to fail
+     */
+    public static Result decide(String workflow, List<Schedule> schedules, List<ScheduleStatus> before, boolean active,
+                                Instant now, java.util.Set<String> blockingRuns) {
         List<ScheduleStatus> states = new ArrayList<>();
         List<SlotRun> start = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -99,8 +108,13 @@ public final class ScheduleDecision {
                 Duration deadline = GoDuration.parseOrNull(schedule.startingDeadline);
                 boolean inTime = deadline == null || !now.isAfter(latest.plus(deadline));
                 int missed = inTime ? due - 1 : due;
-                if (inTime) {
-                    start.add(new SlotRun(runName(workflow, i, latest), i, latest,
+                String name = runName(workflow, i, latest);
+                if (inTime && !blockingRuns.isEmpty() && !blockingRuns.contains(name)) {
+                    st.forbidden = (st.forbidden == null ? 0 : st.forbidden) + 1;
+                    skipped.add("schedule '" + key + "' skipped the slot " + Times.format(latest) + ": a Run of the workflow "
+                            + "is still running (concurrencyPolicy Forbid)");
+                } else if (inTime) {
+                    start.add(new SlotRun(name, i, latest,
                             schedule.params == null ? Map.of() : new LinkedHashMap<>(schedule.params)));
                 }
                 if (missed > 0) {

@@ -174,18 +174,13 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             return null;
         }
         var now = clock.instant();
-        ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
-                spec.activeOrDefault(), now);
         boolean forbid = spec.concurrencyPolicyOrDefault() == dev.stepwise.api.v1alpha1.WorkflowSpec.ConcurrencyPolicy.Forbid;
-        List<String> busy = runs.stream().filter(run -> run.getStatus() == null || run.getStatus().phase == null
-                || !run.getStatus().phase.isFinished()).map(run -> run.getMetadata().getName()).sorted().toList();
+        java.util.Set<String> blocking = !forbid ? java.util.Set.of() : runs.stream()
+                .filter(run -> run.getStatus() == null || run.getStatus().phase == null || !run.getStatus().phase.isFinished())
+                .map(run -> run.getMetadata().getName()).collect(Collectors.toSet());
+        ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
+                spec.activeOrDefault(), now, blocking);
         for (ScheduleDecision.SlotRun slot : r.start()) {
-            if (forbid && !busy.isEmpty() && !busy.contains(slot.runName())) {
-                // Forbid: the slot is skipped, not started to fail
-                r.states().get(slot.schedule()).forbidden = (r.states().get(slot.schedule()).forbidden == null ? 0
-                        : r.states().get(slot.schedule()).forbidden) + 1;
-                continue;
-            }
             ScheduledRuns.create(context.getClient(), wf, slot);
         }
         status.schedules = r.states().isEmpty() ? null : r.states();

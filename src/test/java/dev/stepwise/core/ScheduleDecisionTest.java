@@ -153,4 +153,24 @@ class ScheduleDecisionTest {
                         p -> assertThat(p).isEqualTo("schedules[1]: unknown time zone 'Mars/Olympus'"));
         assertThat(ScheduleDecision.problems(List.of(cron("0 2 * * 1-5", "America/New_York")))).isEmpty();
     }
+
+    @Test
+    void underForbidASlotDueWhileARunOfTheWorkflowRunsIsSkippedAndCounted() {
+        List<Schedule> hourly = List.of(cron("0 * * * *", null));
+        ScheduleDecision.Result seen = ScheduleDecision.decide("etl", hourly, null, true, Instant.parse("2026-11-25T09:30:00Z"));
+        ScheduleDecision.Result busy = ScheduleDecision.decide("etl", hourly, seen.states(), true,
+                Instant.parse("2026-11-25T10:00:00Z"), java.util.Set.of("etl-manual-1"));
+        assertThat(busy.start()).isEmpty();
+        assertThat(busy.states().get(0).forbidden).isEqualTo(1);
+        assertThat(busy.states().get(0).lastScheduleTime).isEqualTo("2026-11-25T10:00:00Z");
+        assertThat(busy.skipped()).singleElement().asString().contains("concurrencyPolicy Forbid");
+        // the slot's own Run (created a moment ago) does not block its slot; nothing else runs at 11:00
+        ScheduleDecision.Result own = ScheduleDecision.decide("etl", hourly, seen.states(), true,
+                Instant.parse("2026-11-25T10:00:00Z"), java.util.Set.of("etl-202611251000"));
+        assertThat(own.start()).extracting(ScheduleDecision.SlotRun::runName).containsExactly("etl-202611251000");
+        ScheduleDecision.Result free = ScheduleDecision.decide("etl", hourly, busy.states(), true,
+                Instant.parse("2026-11-25T11:00:00Z"), java.util.Set.of());
+        assertThat(free.start()).extracting(ScheduleDecision.SlotRun::runName).containsExactly("etl-202611251100");
+        assertThat(free.states().get(0).forbidden).isEqualTo(1);
+    }
 }
