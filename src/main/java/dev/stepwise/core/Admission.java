@@ -107,11 +107,12 @@ public final class Admission {
         return r.getSpec() == null || r.getSpec().priority == null ? 0 : r.getSpec().priority;
     }
 
-    static boolean started(Run r) {
+    /** Pinned its revision: it holds a slot until it finishes. */
+    public static boolean started(Run r) {
         return r.getStatus() != null && r.getStatus().revision != null;
     }
 
-    static boolean finished(Run r) {
+    public static boolean finished(Run r) {
         return r.getStatus() != null && r.getStatus().phase != null && r.getStatus().phase.isFinished();
     }
 

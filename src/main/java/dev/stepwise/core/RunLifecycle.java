@@ -38,22 +38,19 @@ public final class RunLifecycle {
             }
             return RunPlanner.plan(facts, new RevisionPinning.Pinned(pinned.get(), status.params));
         }
+        if (facts.cancel()) {
+            return fail(facts, RunPhase.Cancelled, "cancelled (spec.cancel: true) before it started");
+        }
         String retryOf = facts.run().getSpec().retryOf;
         var pin = retryOf != null && !retryOf.isBlank()
                 ? RetryPinning.decide(facts.run(), facts.runs(), facts.revisions())
                 : RevisionPinning.decide(facts.run(), facts.workflow(), facts.revisions(), facts.now(),
                 facts.settings().workflowWaitTimeout());
-        if (!(pin instanceof RevisionPinning.Pinned) && facts.cancel()) {
-            return fail(facts, RunPhase.Cancelled, "cancelled (spec.cancel: true) before it started");
-        }
         if (pin instanceof RevisionPinning.Fail f) {
             return fail(facts, f.message());
         }
         if (pin instanceof RevisionPinning.Wait w) {
             return pending(facts, w);
-        }
-        if (facts.cancel()) {
-            return fail(facts, RunPhase.Cancelled, "cancelled (spec.cancel: true) before it started");
         }
         var workflow = facts.workflow().get().map(wf -> wf.getSpec()).orElse(null);
         if (Admission.limits(workflow)) {
@@ -73,13 +70,7 @@ public final class RunLifecycle {
     /** Held by the workflow's concurrency limits: Queued, looked at again when a Run of it ends (and every few seconds). */
     private static RunPlan queued(RunFacts facts, Admission.Queue queue) {
         RunStatus before = facts.run().getStatus();
-        RunStatus s = StatusCopy.of(before);
-        s.phase = RunPhase.Queued;
-        s.workflow = facts.run().getSpec().workflowRef.name;
-        s.message = StatusBudget.truncate(queue.message(), StatusBudget.MESSAGE_BYTES);
-        s.observedGeneration = facts.generation();
-        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Queued, s.message),
-                List.of(), facts.generation(), facts.now());
+        RunStatus s = notStarted(facts, RunPhase.Queued, StatusBudget.truncate(queue.message(), StatusBudget.MESSAGE_BYTES));
         List<RunEvent> events = before != null && before.phase == RunPhase.Queued ? List.of()
                 : List.of(new RunEvent(RunEvent.Type.Normal, RunPhase.Queued.name(), s.message));
         return new RunPlan(s, !StatusCopy.same(before, s), List.of(), List.of(), java.util.Map.of(), events, QUEUED_RECHECK, 0,
@@ -109,14 +100,20 @@ public final class RunLifecycle {
     /** Waiting for the Workflow to exist or publish: Pending, looked at again shortly. */
     private static RunPlan pending(RunFacts facts, RevisionPinning.Wait wait) {
         RunStatus before = facts.run().getStatus();
-        RunStatus s = StatusCopy.of(before);
-        s.phase = RunPhase.Pending;
-        s.workflow = facts.run().getSpec().workflowRef.name;
-        s.message = wait.message();
-        s.observedGeneration = facts.generation();
-        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(RunPhase.Pending, wait.message()),
-                List.of(), facts.generation(), facts.now());
+        RunStatus s = notStarted(facts, RunPhase.Pending, wait.message());
         return RunPlan.statusOnly(s, !StatusCopy.same(before, s), List.of(), wait.retryAfter());
+    }
+
+    /** The status of a Run that waits before its first step (Pending, Queued): phase, message, conditions. */
+    private static RunStatus notStarted(RunFacts facts, RunPhase phase, String message) {
+        RunStatus s = StatusCopy.of(facts.run().getStatus());
+        s.phase = phase;
+        s.workflow = facts.run().getSpec().workflowRef.name;
+        s.message = message;
+        s.observedGeneration = facts.generation();
+        s.conditions = Conditions.apply(s.conditions, RunConditions.forPhase(phase, message), List.of(), facts.generation(),
+                facts.now());
+        return s;
     }
 
     private static RunPlan fail(RunFacts facts, String message) {

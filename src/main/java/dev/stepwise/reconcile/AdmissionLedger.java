@@ -1,6 +1,7 @@
 package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.Run;
+import dev.stepwise.core.Admission;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
@@ -39,8 +40,7 @@ public class AdmissionLedger {
         }
         names.removeIf(n -> {
             Run r = cached.apply(n);
-            return r == null || (r.getStatus() != null && r.getStatus().revision != null)
-                    || (r.getStatus() != null && r.getStatus().phase != null && r.getStatus().phase.isFinished());
+            return r == null || Admission.started(r) || Admission.finished(r);
         });
         return Set.copyOf(names);
     }

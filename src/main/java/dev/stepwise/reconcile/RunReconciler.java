@@ -85,8 +85,7 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
-        RunStatus s = run.getStatus();
-        if (s != null && (s.revision != null || (s.phase != null && s.phase.isFinished()))) {
+        if (dev.stepwise.core.Admission.started(run) || dev.stepwise.core.Admission.finished(run)) {
             return reconcileRun(run, context, Optional::empty).control();
         }
         // not started: read its Workflow once for pinning and admission

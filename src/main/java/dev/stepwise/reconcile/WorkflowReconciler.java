@@ -140,9 +140,6 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         }
         java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, runs, context) : null;
         java.time.Duration nextExpiry = prune(wf, runs, context);
-        if (nextExpiry != null && (nextSlot == null || nextExpiry.compareTo(nextSlot) < 0)) {
-            nextSlot = nextExpiry;
-        }
         status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
         if (StatusCopy.same(old, status)) {
@@ -151,9 +148,13 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             wf.setStatus(status);
             control = UpdateControl.patchStatus(wf);
         }
-        java.time.Duration again = readiness.lookAgain() == null ? nextSlot
-                : nextSlot == null || readiness.lookAgain().compareTo(nextSlot) < 0 ? readiness.lookAgain() : nextSlot;
+        java.time.Duration again = sooner(readiness.lookAgain(), sooner(nextSlot, nextExpiry));
         return again == null ? control : control.rescheduleAfter(again);
+    }
+
+    /** The sooner of two waits; null means none. */
+    private static java.time.Duration sooner(java.time.Duration a, java.time.Duration b) {
+        return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Deletes the finished Runs the workflow's runHistory no longer keeps; returns the wait until the next one expires. */
