@@ -35,9 +35,9 @@ final class RunNotifications {
         if (s == null || s.revision == null) {
             return plan; // ended before it started: no revision, no notifications
         }
+        // a Run that had ended before this look, with every notification sent or given up, has nothing more to do
         boolean settled = s.notifications != null && s.notifications.stream().allMatch(RunNotifications::settled);
-        if (s.phase != null && s.phase.isFinished() && settled && facts.notified().isEmpty()
-                && facts.run().getStatus() != null && facts.run().getStatus().phase != null && facts.run().getStatus().phase.isFinished()) {
+        if (Admission.finished(facts.run()) && settled && facts.notified().isEmpty()) {
             return plan;
         }
         List<Notification> specs = facts.revisions().apply(s.revision)
