@@ -22,14 +22,17 @@ import java.util.regex.Pattern;
  * state is known before the Job controller marks the Job finished, which is what makes hand-offs fast.
  *
  * <ul>
- *   <li>Succeeded: the pod phase, or the Job's Complete / SuccessCriteriaMet condition.</li>
+ *   <li>Succeeded: the step container exited 0 (even in a pod evicted or deleted as it finished, which the
+ *       Job counts failed: retrying would run the step twice), the pod phase, or the Job's Complete /
+ *       SuccessCriteriaMet condition.</li>
  *   <li>Failed: the pod phase, or the Job's Failed / FailureTarget condition. DeadlineExceeded is the
  *       Job's; CloneFailed the clone init container's, with git's last words; otherwise the container's
  *       reason and exit code.</li>
  *   <li>Disrupted (a free retry): the pod's DisruptionTarget condition (Eviction API, preemption,
  *       taint manager, pod GC of a lost node, kubelet node-pressure eviction), except an eviction
  *       for exceeding the pod's own ephemeral-storage limits, which is the step's failure.</li>
- *   <li>A pod gone before it ended, with no disruption seen: PodDeleted, a failure.</li>
+ *   <li>A pod gone before it ended, with no disruption seen: PodDeleted, a failure. A pod still being
+ *       deleted whose container has not ended is not decided yet (Terminating), whatever the Job says.</li>
  *   <li>Pending: why the pod does not run (Unschedulable, ErrImagePull, CreateContainerConfigError,
  *       ...), or why the Job controller cannot create it (its FailedCreate event: Pod Security,
  *       quota on pods, a missing ServiceAccount).</li>
@@ -62,14 +65,21 @@ public final class JobObserver {
                 && pod.getStatus().getMessage() != null && OWN_LIMIT_EXCEEDED.matcher(pod.getStatus().getMessage()).find();
         boolean disrupted = !ownLimit && (disruption != null || (pod != null && "Evicted".equals(pod.getStatus().getReason())));
 
-        if ("Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
+        // The step's own word first: a container that exited 0 did its work, even when the pod was
+        // evicted or deleted as it finished and the Job counts that pod failed. Retrying would run it twice.
+        boolean exitedZero = term != null && term.getExitCode() != null && term.getExitCode() == 0;
+        if (exitedZero || "Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
                 || jobCondition(job, "SuccessCriteriaMet").isPresent()) {
             return new ObservedJob(name, step, attempt, created, ObservedJob.State.SUCCEEDED,
                     podName, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
                     term == null ? null : term.getMessage(), false, logs);
         }
         Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
-        if ("Failed".equals(podPhase) || jobFailed.isPresent()) {
+        // The Job controller counts a pod failed as soon as it is being deleted; its container may still
+        // exit 0. Until the pod has ended (or is gone) the attempt's outcome is not known yet.
+        boolean stillEnding = pod != null && pod.getMetadata().getDeletionTimestamp() != null && term == null
+                && !"Failed".equals(podPhase) && jobFailed.filter(c -> "DeadlineExceeded".equals(c.getReason())).isEmpty();
+        if (!stillEnding && ("Failed".equals(podPhase) || jobFailed.isPresent())) {
             String reason;
             String message;
             Integer exitCode = term == null ? null : term.getExitCode();
@@ -107,9 +117,12 @@ public final class JobObserver {
         String reason = null;
         String message = null;
         if (disrupted && disruption != null) {
-            // being evicted or preempted: the pod still terminates, the attempt is lost already
+            // being evicted or preempted: the pod still terminates; the attempt is lost unless its container exits 0
             reason = disruption.getReason() == null ? "DisruptionTarget" : disruption.getReason();
             message = disruption.getMessage();
+        } else if (stillEnding) {
+            reason = "Terminating";
+            message = "the pod is being deleted; waiting for its container to end";
         } else if (pod == null && failedCreate != null) {
             reason = "FailedCreate";
             message = failedCreate;

@@ -68,7 +68,25 @@ class JobObserverTest {
                 pod("Running").containers(running("step"))
                         .conditions(podCond("DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting")).build(),
                 null, State.ACTIVE, true, null, "EvictionByEvictionAPI", "Eviction API: evicting", true));
+        rows.add(new Row("being deleted, its container still running; the Job already counts the pod failed: not decided yet",
+                job(cond("FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")),
+                pod("Running").deleting().containers(running("step")).build(),
+                null, State.ACTIVE, true, null, "Terminating", "the pod is being deleted; waiting for its container to end", false));
+        rows.add(new Row("being evicted, container still running, the Job already failed: not decided yet, disruption noted",
+                job(cond("FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")),
+                pod("Running").deleting().containers(running("step"))
+                        .conditions(podCond("DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting")).build(),
+                null, State.ACTIVE, true, null, "EvictionByEvictionAPI", "Eviction API: evicting", true));
         // ---- succeeded
+        rows.add(new Row("evicted as its container exited 0: the work is done (a free retry would run it twice)",
+                job(cond("Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")),
+                pod("Failed").conditions(podCond("DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting"))
+                        .containers(terminated("step", 0, "Completed", null)).build(),
+                null, State.SUCCEEDED, true, 0, "Completed", null, false));
+        rows.add(new Row("deleted as it finished: pod Succeeded, the Job counted it failed",
+                job(cond("Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")),
+                pod("Succeeded").deleting().containers(terminated("step", 0, "Completed", null)).build(),
+                null, State.SUCCEEDED, true, 0, "Completed", null, false));
         rows.add(new Row("pod Succeeded before the Job controller marks the Job (hand-off does not wait)", job(),
                 pod("Succeeded").containers(terminated("step", 0, "Completed", "rows=42")).build(),
                 null, State.SUCCEEDED, true, 0, "Completed", null, false));
@@ -193,6 +211,11 @@ class JobObserverTest {
 
         P init(ContainerStatus... c) {
             b.editStatus().withInitContainerStatuses(c).endStatus();
+            return this;
+        }
+
+        P deleting() {
+            b.editMetadata().withDeletionTimestamp("2026-01-01T10:00:30Z").endMetadata();
             return this;
         }
 

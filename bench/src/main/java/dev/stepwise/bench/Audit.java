@@ -38,6 +38,34 @@ final class Audit {
         }
     }
 
+    /** Objects of {@code resource} that {@code user} created in {@code ns} (201 answers), by name: twice is one too many. */
+    static Map<String, Integer> creates(Path log, long offset, String user, String resource, String ns) throws IOException {
+        Map<String, Integer> out = new TreeMap<>();
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            long[] pos = {0};
+            lines.forEach(line -> {
+                long at = pos[0];
+                pos[0] += line.length() + 1L; // approximate for non-ASCII; only used to skip what came before
+                if (at < offset || !line.contains("\"create\"") || !line.contains(user)) {
+                    return;
+                }
+                try {
+                    JsonNode e = JSON.readTree(line);
+                    JsonNode ref = e.path("objectRef");
+                    if ("ResponseComplete".equals(e.path("stage").asText()) && "create".equals(e.path("verb").asText())
+                            && user.equals(e.path("user").path("username").asText()) && resource.equals(ref.path("resource").asText())
+                            && ref.path("subresource").asText().isEmpty() && ns.equals(ref.path("namespace").asText())
+                            && e.path("responseStatus").path("code").asInt() == 201) {
+                        out.merge(ref.path("name").asText(), 1, Integer::sum);
+                    }
+                } catch (IOException partial) {
+                    // a line cut by rotation
+                }
+            });
+        }
+        return out;
+    }
+
     /** Requests {@code user} sent between {@code fromMs} and {@code toMs} (request received time), logged after {@code offset}. */
     static Audit read(Path log, long offset, String user, long fromMs, long toMs) throws IOException {
         Audit a = new Audit();

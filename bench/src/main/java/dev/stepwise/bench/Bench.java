@@ -447,11 +447,11 @@ final class Bench {
         }
     }
 
-    private static GenericKubernetesResource run(String ns, String name, String workflow) {
+    static GenericKubernetesResource run(String ns, String name, String workflow) {
         return generic("Run", ns, name, Map.of("workflowRef", Map.of("name", workflow)));
     }
 
-    private static GenericKubernetesResource generic(String kind, String ns, String name, Map<String, Object> spec) {
+    static GenericKubernetesResource generic(String kind, String ns, String name, Map<String, Object> spec) {
         GenericKubernetesResource g = new GenericKubernetesResource();
         g.setApiVersion("stepwise.dev/v1alpha1");
         g.setKind(kind);

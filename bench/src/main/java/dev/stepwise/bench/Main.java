@@ -26,6 +26,7 @@ import java.util.Set;
  *   java -jar bench/target/stepwise-bench.jar --project DIR [baseline|wide|chain|fan|ladder|all]... [--runs R] [--steps S]
  *        [--chain N] [--fan N] [--ladder STAGES] [--tiny] [--jfr] [--no-baseline] [--timeout SEC] [--results DIR] [--session FILE]
  *   java -jar bench/target/stepwise-bench.jar table FILE.json...
+ *   java -jar bench/target/stepwise-bench.jar chaos ...      (chaos/run; see {@link Chaos})
  * </pre>
  */
 public final class Main {
@@ -44,7 +45,7 @@ public final class Main {
             System.out.print(Table.render(files));
             return;
         }
-        int code = run(args);
+        int code = args.length > 0 && args[0].equals("chaos") ? Chaos.run(args) : run(args);
         System.exit(code);
     }
 

@@ -29,11 +29,17 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(Env env, List<String> jvmArgs, Path log) throws IOException, InterruptedException {
+        return start(env, jvmArgs, log, env.operatorKubeconfig, false);
+    }
+
+    /** With another kubeconfig (chaos/run's points at an address it can cut), appending to the log when asked. */
+    static OperatorProcess start(Env env, List<String> jvmArgs, Path log, Path kubeconfig, boolean appendLog)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(env.operatorJar)) {
             throw new IllegalStateException(env.operatorJar + " is missing: build it with mvn -q -B package -DskipTests");
         }
-        if (!Files.isRegularFile(env.operatorKubeconfig)) {
-            throw new IllegalStateException(env.operatorKubeconfig + " is missing: bench/operator-kubeconfig makes it");
+        if (!Files.isRegularFile(kubeconfig)) {
+            throw new IllegalStateException(kubeconfig + " is missing: bench/operator-kubeconfig makes it");
         }
         if (readyStatus() > 0) {
             throw new IllegalStateException("something answers on " + READY_URL + ": another operator runs; stop it first");
@@ -45,8 +51,8 @@ final class OperatorProcess implements AutoCloseable {
         cmd.add(env.operatorJar.toString());
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(env.root.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().put("KUBECONFIG", env.operatorKubeconfig.toString());
+                .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         OperatorProcess op = new OperatorProcess(pb.start(), log);
         long deadline = System.currentTimeMillis() + 120_000;
@@ -62,6 +68,25 @@ final class OperatorProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         return op;
+    }
+
+    /** SIGKILL, as a node or the OOM killer would: no shutdown hook runs, the lease is not released. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException ignored) {
+            // shutting down already
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
     }
 
     long pid() {
