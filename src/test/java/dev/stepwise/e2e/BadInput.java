@@ -9,12 +9,17 @@ import java.util.function.BiFunction;
  * A seeded generator of invalid and hostile manifests (issue 18): wrong types, missing fields, cycles,
  * self-dependencies, huge workflows, very long names and commands, unicode, bad CEL and templates,
  * outputs with '=' and newlines, unknown fields, Runs of missing Workflows and revisions, bad Run
- * options. Each is YAML of one object; the harness applies it and reads what became of it.
+ * options, and conflicting edits applied at once. Each is YAML of one object (plus, for conflicting
+ * edits, JSON merge patches the harness sends all at once after creating it); the harness applies it
+ * and reads what became of it.
  * The same seed gives the same manifests.
  */
 final class BadInput {
     /** One manifest: its category, the kind it is, its name, and its YAML. */
-    record Manifest(String category, String kind, String name, String yaml) {
+    record Manifest(String category, String kind, String name, String yaml, List<String> edits) {
+        Manifest(String category, String kind, String name, String yaml) {
+            this(category, kind, name, yaml, List.of());
+        }
     }
 
     static final String INSTANCE_TYPE = "chaos-kwok";
@@ -70,7 +75,8 @@ final class BadInput {
     List<Manifest> generate(int count) {
         List<BiFunction<BadInput, String, Manifest>> kinds = List.of(
                 BadInput::wrongType, BadInput::missingField, BadInput::graph, BadInput::huge, BadInput::longText,
-                BadInput::unicode, BadInput::badExpression, BadInput::unknownField, BadInput::badRun, BadInput::badSchedule);
+                BadInput::unicode, BadInput::badExpression, BadInput::unknownField, BadInput::badRun, BadInput::badSchedule,
+                BadInput::outputsAndNewlines, BadInput::conflictingEdits);
         List<Manifest> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(kinds.get(i % kinds.size()).apply(this, null));
@@ -207,5 +213,61 @@ final class BadInput {
                 "  schedules: [{cron: \"0 2 * * *\", params: {nope: x}}]\n  steps: [{name: a}]\n",
                 "  runHistory: {ttlAfterFinished: forever}\n  steps: [{name: a}]\n");
         return new Manifest("bad schedules and history", "Workflow", n, workflow(n, body));
+    }
+
+    /** Output names and param values holding '=' and line breaks, where NAME=VALUE lines are parsed. */
+    Manifest outputsAndNewlines(String unused) {
+        String n = next("on");
+        String choice = pick("eqname", "nlname", "dup", "empty", "eqtemplate", "paramdefault", "runparam");
+        if (choice.equals("runparam")) {
+            return new Manifest("outputs with = and newlines", "Run", n, run(n, "  workflowRef: {name: " + BASE_WORKFLOW + "}\n"
+                    + "  params: {who: \"a=b\\nc=d\\n=\\n\"}\n"));
+        }
+        String body = switch (choice) {
+            case "eqname" -> "  steps: [{name: a, outputs: [\"rows=42\"], command: [echo]}]\n";
+            case "nlname" -> "  steps: [{name: a, outputs: [\"rows\\ncount\"], command: [echo]}]\n";
+            case "dup" -> "  steps: [{name: a, outputs: [rows, rows], command: [echo]}]\n";
+            case "empty" -> "  steps: [{name: a, outputs: [\"\"], command: [echo]}]\n";
+            case "eqtemplate" -> "  steps:\n    - {name: a, outputs: [x], command: [echo]}\n"
+                    + "    - {name: b, dependsOn: [a], env: [{name: X, value: \"{{steps.a.outputs.x=y}}\"}], command: [echo]}\n";
+            default -> "  params: [{name: p, default: \"k=v\\nk2=v2\\n\"}]\n  steps: [{name: a, command: [echo]}]\n";
+        };
+        return new Manifest("outputs with = and newlines", "Workflow", n, workflow(n, body));
+    }
+
+    /**
+     * A valid object, then three to five JSON merge patches sent at the same moment (valid edits, a
+     * cycle, a wrong type, an immutable field): whichever lands last, the answer must be about it.
+     */
+    Manifest conflictingEdits(String unused) {
+        String n = next("ce");
+        List<String> edits = new ArrayList<>();
+        if (random.nextBoolean()) {
+            List<String> options = new ArrayList<>(List.of(
+                    "{\"spec\":{\"steps\":[{\"name\":\"a\",\"command\":[\"echo\",\"1\"]},{\"name\":\"b\",\"dependsOn\":[\"a\"],\"command\":[\"echo\",\"2\"]}]}}",
+                    "{\"spec\":{\"steps\":[{\"name\":\"a\",\"dependsOn\":[\"b\"]},{\"name\":\"b\",\"dependsOn\":[\"a\"]}]}}",
+                    "{\"spec\":{\"description\":\"edited\",\"steps\":[{\"name\":\"x\",\"command\":[\"true\"]}]}}",
+                    "{\"spec\":{\"steps\":\"oops\"}}",
+                    "{\"spec\":{\"active\":false}}",
+                    "{\"spec\":{\"params\":[{\"name\":\"p\",\"required\":true}]}}",
+                    "{\"spec\":{\"steps\":[{\"name\":\"a\",\"when\":\"steps.ghost.outputs.x ==\"}]}}"));
+            java.util.Collections.shuffle(options, random);
+            edits.addAll(options.subList(0, 3 + random.nextInt(3)));
+            return new Manifest("conflicting edits at once", "Workflow", n,
+                    workflow(n, "  steps: [{name: a, command: [echo, a]}, {name: b, dependsOn: [a], command: [echo, b]}]\n"), edits);
+        }
+        List<String> options = new ArrayList<>(List.of(
+                "{\"spec\":{\"cancel\":true}}",
+                "{\"spec\":{\"suspend\":false}}",
+                "{\"spec\":{\"priority\":5}}",
+                "{\"spec\":{\"stepsToRun\":[{\"name\":\"a\"}]}}",
+                "{\"spec\":{\"suspend\":true,\"cancel\":false}}",
+                "{\"spec\":{\"timeout\":\"1s\"}}"));
+        java.util.Collections.shuffle(options, random);
+        edits.addAll(options.subList(0, 3 + random.nextInt(3)));
+        // suspended, so the edits land before it can finish; one that stays suspended is answered
+        // by phase Suspended (see BadInputE2E.answer)
+        return new Manifest("conflicting edits at once", "Run", n, run(n, "  workflowRef: {name: " + BASE_WORKFLOW + "}\n"
+                + "  params: {who: x}\n  suspend: true\n"), edits);
     }
 }

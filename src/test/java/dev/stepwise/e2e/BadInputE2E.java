@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,6 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +61,10 @@ class BadInputE2E extends OperatorE2E {
             String message = String.valueOf(status.get("message"));
             if ("Succeeded".equals(phase)) {
                 return "ran: Succeeded";
+            }
+            Object spec = r.getAdditionalProperties().get("spec");
+            if ("Suspended".equals(phase) && spec instanceof Map<?, ?> sp && Boolean.TRUE.equals(sp.get("suspend"))) {
+                return "Suspended, as its spec asks";
             }
             if ("Failed".equals(phase) || "Cancelled".equals(phase)) {
                 return message == null || message.isBlank() || "null".equals(message) ? "Failed WITHOUT a message" : "Failed naming the problem";
@@ -94,6 +105,7 @@ class BadInputE2E extends OperatorE2E {
         Map<String, String> outcome = new LinkedHashMap<>();
         List<String> sentinels = new ArrayList<>();
         List<String> rejectedWithoutMessage = new ArrayList<>();
+        int editsRefused = 0;
         for (int i = 0; i < manifests.size(); i++) {
             BadInput.Manifest m = manifests.get(i);
             if (i % 25 == 0) {
@@ -105,6 +117,7 @@ class BadInputE2E extends OperatorE2E {
             try {
                 create(parse(m.yaml()));
                 accepted.put(m.kind() + "/" + m.name(), m);
+                editsRefused += editAllAtOnce(m);
             } catch (KubernetesClientException e) {
                 String why = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
                 boolean named = why != null && !why.isBlank() && e.getCode() >= 400 && e.getCode() < 500;
@@ -152,6 +165,8 @@ class BadInputE2E extends OperatorE2E {
                 + applying.toSeconds() + " s, all answered after " + settled.toSeconds() + " s; operator RSS " + rssBefore / 1024
                 + " -> " + rssAfter / 1024 + " MiB\n");
         table.forEach((category, row) -> out.append(String.format("  %-34s %s%n", category, row)));
+        out.append(String.format("  %-34s %d (the object then answers for the edit that landed last)%n",
+                "conflicting edits refused at apply", editsRefused));
         out.append(String.format("  %-34s %s%n", "ALL", totals));
         List<String> sentinelAnswers = sentinels.stream().map(s -> s + "=" + answers.get("Run/" + s)).toList();
         out.append("  valid Runs alongside: ").append(sentinelAnswers).append('\n');
@@ -164,6 +179,7 @@ class BadInputE2E extends OperatorE2E {
         json.put("answeredAfterSeconds", settled.toSeconds());
         json.put("operatorRssMiB", Map.of("before", rssBefore / 1024, "after", rssAfter / 1024));
         json.put("byCategory", table);
+        json.put("conflictingEditsRefusedAtApply", editsRefused);
         json.put("totals", totals);
         json.put("validRunsAlongside", sentinelAnswers);
         Path dir = Path.of(System.getProperty("chaos.results", E2eCluster.projectDir().resolve("target/chaos-results").toString()));
@@ -178,6 +194,40 @@ class BadInputE2E extends OperatorE2E {
                 .allSatisfy((k, v) -> assertThat(v).doesNotContain("NO ANSWER").doesNotContain("WITHOUT"));
         assertThat(sentinelAnswers).as("valid Runs applied alongside").allMatch(a -> a.endsWith("=ran: Succeeded"));
         assertThat(operator.logTail(200_000)).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread \"main\"");
+    }
+
+    /** Sends a manifest's edits (JSON merge patches) all at the same moment; returns how many the API server refused. */
+    private int editAllAtOnce(BadInput.Manifest m) {
+        if (m.edits().isEmpty()) {
+            return 0;
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(m.edits().size());
+        try {
+            List<Future<Boolean>> sent = new ArrayList<>();
+            for (String patch : m.edits()) {
+                sent.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        client.genericKubernetesResources(API, m.kind()).inNamespace(ns).withName(m.name())
+                                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                        return true;
+                    } catch (KubernetesClientException e) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int refused = 0;
+            for (Future<Boolean> f : sent) {
+                refused += f.get() ? 0 : 1;
+            }
+            return refused;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void await(Duration d) {

@@ -180,7 +180,9 @@ final class Chaos {
                 verdict = Verdict.judge(submitted.values(), record, creates, System.currentTimeMillis(), stuckAfterSec * 1000);
                 ObjectNode rec = doc.putObject("recovery");
                 for (Faults.Done d : f.done) {
-                    long next = record.activitySince(Math.max(d.endMs, d.startMs));
+                    // a lost node: until the steps of its pods got new Jobs; anything else: the operator's next work after it
+                    long next = d.fault.kind() == FaultPlan.Kind.KWOK_NODE_LOSS ? record.retriedAfterNodeLoss(d.startMs)
+                            : record.activitySince(Math.max(d.endMs, d.startMs));
                     ObjectNode r = rec.withArray("faults").addObject();
                     r.put("kind", d.fault.kind().name());
                     r.put("atSeconds", Bench.round1((d.startMs - t0) / 1000.0));
@@ -369,7 +371,8 @@ final class Chaos {
         for (JsonNode f : doc.path("recovery").path("faults")) {
             byKind.computeIfAbsent(f.path("kind").asText(), k -> new ArrayList<>()).add(f.path("recoveredAfterSeconds").asDouble());
         }
-        b.append(String.format("%nrecovery: seconds from a fault's start to the operator's next visible work (Run status or Job)%n"));
+        b.append(String.format("%nrecovery: seconds from a fault's start to the operator's next visible work after it (Run status or Job);%n"
+                + "for a lost node, to the first new Job of a step whose pod was on it%n"));
         byKind.forEach((k, xs) -> {
             List<Double> s = xs.stream().sorted().toList();
             b.append(String.format("  %-20s n=%-3d p50 %6.1f  max %6.1f%n", k, s.size(), s.get(s.size() / 2), s.get(s.size() - 1)));

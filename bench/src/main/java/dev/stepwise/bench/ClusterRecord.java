@@ -217,6 +217,16 @@ final class ClusterRecord implements AutoCloseable {
         return t == null ? -1 : t;
     }
 
+    /** The first Job created after {@code ms} for a step whose pod was on a lost node, or -1. */
+    long retriedAfterNodeLoss(long ms) {
+        java.util.Set<String> lostJobs = new java.util.HashSet<>();
+        pods.values().stream().filter(p -> "node lost".equals(p.injected)).forEach(p -> lostJobs.add(p.jobUid));
+        java.util.Set<String> steps = new java.util.HashSet<>();
+        jobs.values().stream().filter(j -> lostJobs.contains(j.uid)).forEach(j -> steps.add(j.runUid + "/" + j.step));
+        return jobs.values().stream().filter(j -> j.seenMs > ms && steps.contains(j.runUid + "/" + j.step))
+                .mapToLong(j -> j.seenMs).min().orElse(-1);
+    }
+
     private static Map<String, String> labels(HasMetadata o) {
         return o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels();
     }
