@@ -33,7 +33,9 @@ final class Env {
         this.adminKubeconfig = this.root.resolve(".cluster/kubeconfig");
         this.operatorKubeconfig = this.root.resolve(".cluster/conf/stepwise-operator.kubeconfig");
         this.auditLog = this.root.resolve(".cluster/logs/audit.log");
-        this.operatorJar = this.root.resolve("target/quarkus-app/quarkus-run.jar");
+        // chaos/run starts the operator from a copy, so that a build during its run cannot pull the jar away
+        String jar = System.getProperty("stepwise.operator.jar");
+        this.operatorJar = jar != null ? Path.of(jar) : this.root.resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     /** The flags of the running component, read from its command line in /proc (not from what we asked for). */
