@@ -74,7 +74,8 @@ public final class JobObserver {
                     podName, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
                     term == null ? null : term.getMessage(), false, logs);
         }
-        Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
+        Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"))
+                .or(() -> countedFailed(job));
         // The Job controller counts a pod failed as soon as it is being deleted; its container may still
         // exit 0. Until the pod has ended (or is gone) the attempt's outcome is not known yet.
         boolean stillEnding = pod != null && pod.getMetadata().getDeletionTimestamp() != null && term == null
@@ -187,6 +188,30 @@ public final class JobObserver {
             return Times.parse(term.getFinishedAt());
         }
         return job.getStatus() == null ? null : Times.parse(job.getStatus().getCompletionTime());
+    }
+
+    /**
+     * The Job has counted more failed pods than its backoffLimit allows and runs none, but carries no
+     * Failed condition yet: a Job controller that lost an update (seen after an API server restart)
+     * can leave it so for minutes. The count is the Job controller's own verdict; waiting for the
+     * condition would hold the Run.
+     */
+    private static Optional<JobCondition> countedFailed(Job job) {
+        var st = job.getStatus();
+        if (st == null || st.getFailed() == null || job.getSpec() == null) {
+            return Optional.empty();
+        }
+        int limit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+        boolean idle = (st.getActive() == null || st.getActive() == 0) && (st.getTerminating() == null || st.getTerminating() == 0);
+        if (st.getFailed() <= limit || !idle) {
+            return Optional.empty();
+        }
+        JobCondition c = new JobCondition();
+        c.setType("Failed");
+        c.setStatus("True");
+        c.setReason("BackoffLimitExceeded");
+        c.setMessage("the Job counts " + st.getFailed() + " failed pod(s) and runs none");
+        return Optional.of(c);
     }
 
     private static Optional<JobCondition> jobCondition(Job job, String type) {

@@ -77,6 +77,10 @@ class JobObserverTest {
                 pod("Running").deleting().containers(running("step"))
                         .conditions(podCond("DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting")).build(),
                 null, State.ACTIVE, true, null, "EvictionByEvictionAPI", "Eviction API: evicting", true));
+        // ---- failed, though the Job controller has not said so yet
+        rows.add(new Row("the Job counts its pod failed and runs none, but has no Failed condition (a Job controller that "
+                + "lost an update after an API server restart): failed, the pod gone after its eviction", countedFailed(),
+                null, null, State.FAILED, true, null, "PodDeleted", "the pod was deleted before it finished", false));
         // ---- succeeded
         rows.add(new Row("evicted as its container exited 0: the work is done (a free retry would run it twice)",
                 job(cond("Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")),
@@ -177,6 +181,16 @@ class JobObserverTest {
             String phase = row.pod().getStatus().getPhase();
             assertThat(JobObserver.isLive(row.pod())).isEqualTo(!phase.equals("Succeeded") && !phase.equals("Failed"));
         }
+    }
+
+    /** backoffLimit 0, one failed pod counted, none active or terminating, no condition. */
+    private static Job countedFailed() {
+        Job j = job();
+        j.setSpec(new io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder().withBackoffLimit(0).build());
+        j.getStatus().setFailed(1);
+        j.getStatus().setActive(0);
+        j.getStatus().setTerminating(0);
+        return j;
     }
 
     private static Job job(JobCondition... conditions) {
