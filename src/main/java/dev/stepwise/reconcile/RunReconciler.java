@@ -64,13 +64,18 @@ public class RunReconciler implements Reconciler<Run> {
     private SensitiveOutputs sensitive;
 
     private final RunWakeups wakeups;
+    private final WorkflowWakeups workflowWakeups;
+    private final RunIndex runIndex;
     private final AdmissionLedger ledger;
     private final dev.stepwise.kube.Notifier notifier;
 
-    public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger) {
+    public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger,
+                         WorkflowWakeups workflowWakeups, RunIndex runIndex) {
         this.clock = clock;
         this.config = config;
         this.wakeups = wakeups;
+        this.workflowWakeups = workflowWakeups;
+        this.runIndex = runIndex;
         this.ledger = ledger;
         this.notifier = new dev.stepwise.kube.Notifier(clock);
     }
@@ -78,6 +83,7 @@ public class RunReconciler implements Reconciler<Run> {
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
         sensitive = new SensitiveOutputs(context.getClient());
+        runIndex.attach(context.getPrimaryCache());
         List<EventSource<?, Run>> sources = new ArrayList<>(RunEventSources.create(context));
         sources.add(wakeups);
         return sources;
@@ -117,7 +123,7 @@ public class RunReconciler implements Reconciler<Run> {
         boolean finished = run.getStatus() != null && run.getStatus().phase != null && run.getStatus().phase.isFinished();
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
-                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger),
+                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger, runIndex),
                 notifier.drain(run.getMetadata().getUid()));
 
         WorkflowLabel.ensure(client, run);
@@ -134,6 +140,9 @@ public class RunReconciler implements Reconciler<Run> {
         }
         if (plan.statusChanged()) {
             StatusWriter.write(run, plan.status(), context);
+            if (!LastRun.fields(run.getStatus()).equals(LastRun.fields(plan.status()))) {
+                wakeWorkflowOf(run);
+            }
         }
         RunEvents events = new RunEvents(client);
         for (RunEvent event : plan.events()) {
@@ -146,6 +155,12 @@ public class RunReconciler implements Reconciler<Run> {
         }
         UpdateControl<Run> control = UpdateControl.noUpdate();
         return new Reconciled(plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter()), plan.status());
+    }
+
+    private void wakeWorkflowOf(Run run) {
+        if (run.getSpec() != null && run.getSpec().workflowRef != null) {
+            workflowWakeups.wake(new ResourceID(run.getSpec().workflowRef.name, run.getMetadata().getNamespace()));
+        }
     }
 
     /** Told of every failed reconcile before it is retried: the Run's Events say what went wrong. */
@@ -180,13 +195,11 @@ public class RunReconciler implements Reconciler<Run> {
     }
 
     /** Runs of the namespace from the operator's cache of Runs; stored outputs from their Secrets. */
-    private static OtherRuns otherRuns(Context<Run> context, String ns, SensitiveOutputs outputs, AdmissionLedger ledger) {
+    private static OtherRuns otherRuns(Context<Run> context, String ns, SensitiveOutputs outputs, AdmissionLedger ledger, RunIndex index) {
         return new OtherRuns() {
             @Override
             public List<Run> ofWorkflow(String workflow) {
-                return context.getPrimaryCache().list(r -> ns.equals(r.getMetadata().getNamespace())
-                        && r.getSpec() != null && r.getSpec().workflowRef != null && workflow.equals(r.getSpec().workflowRef.name))
-                        .toList();
+                return index.ofWorkflow(ns, workflow);
             }
 
             @Override

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,7 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -38,18 +39,22 @@ import java.util.stream.Collectors;
  * Validates a Workflow, publishes {@code <workflow>-r<N>} revisions when what runs changes, and
  * reports its current revision and last Run.
  */
-@ControllerConfiguration(name = "workflow")
+// JOSDK tells a controller of no deletion of another's resource (and supports no delete hook on its
+// own primary informer), so a Run deleted reaches its Workflow's counts and Queued Runs within this interval
+@ControllerConfiguration(name = "workflow", maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 @GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 120_000)
 public class WorkflowReconciler implements Reconciler<WorkflowResource> {
 
-    /** Index of the Run informer: "namespace/workflow" (see Informers.byIndex). */
-    private static final String BY_WORKFLOW = "byWorkflow";
     private final Clock clock;
     private final RunWakeups wakeups;
+    private final WorkflowWakeups workflowWakeups;
+    private final RunIndex runIndex;
 
-    public WorkflowReconciler(Clock clock, RunWakeups wakeups) {
+    public WorkflowReconciler(Clock clock, RunWakeups wakeups, WorkflowWakeups workflowWakeups, RunIndex runIndex) {
         this.clock = clock;
         this.wakeups = wakeups;
+        this.workflowWakeups = workflowWakeups;
+        this.runIndex = runIndex;
     }
 
     @Override
@@ -65,17 +70,9 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                         .list(wf -> usesInstanceType(wf, it.getMetadata().getName()))
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        var runs = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Run.class, WorkflowResource.class)
-                .withSecondaryToPrimaryMapper((Run run) -> run.getSpec() == null || run.getSpec().workflowRef == null
-                        ? Set.of()
-                        : Set.of(new ResourceID(run.getSpec().workflowRef.name, run.getMetadata().getNamespace())))
-                // status.lastRun shows only these: a step's progress in a Run is no reason to look at its Workflow
-                .withOnUpdateFilter((Run now, Run before) -> !LastRun.fields(now).equals(LastRun.fields(before)))
-                .build(), context);
-        runs.addIndexers(Map.of(BY_WORKFLOW, (Run run) -> run.getSpec() == null || run.getSpec().workflowRef == null
-                ? List.of() : List.of(run.getMetadata().getNamespace() + "/" + run.getSpec().workflowRef.name)));
-        return List.of(revisions, instanceTypes, runs);
+        // Runs come from the Run controller's cache (RunIndex); it wakes a Workflow when a Run of it
+        // came, changed phase, start or end, or went: a step's progress is no reason to look at it
+        return List.of(revisions, instanceTypes, workflowWakeups);
     }
 
     private static boolean usesInstanceType(WorkflowResource wf, String name) {
@@ -102,8 +99,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         WorkflowStatus old = wf.getStatus() == null ? new WorkflowStatus() : wf.getStatus();
         status.currentRevision = old.currentRevision;
         status.revision = old.revision;
-        var runs = Informers.byIndex(context, Run.class, BY_WORKFLOW,
-                wf.getMetadata().getNamespace() + "/" + wf.getMetadata().getName());
+        var runs = runIndex.ofWorkflow(wf.getMetadata().getNamespace(), wf.getMetadata().getName());
         status.lastRun = LastRun.of(runs);
         status.runCounts = RunCounts.of(runs);
         if (dev.stepwise.core.Admission.limits(wf.getSpec())) {

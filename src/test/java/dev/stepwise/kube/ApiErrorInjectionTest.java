@@ -181,7 +181,8 @@ class ApiErrorInjectionTest {
             failure = e;
         }
         assertThat(failure).as("the failure reaches the framework, which retries").isNotNull();
-        new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger()).updateErrorStatus(run, api.context(), failure);
+        new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger(),
+                new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex()).updateErrorStatus(run, api.context(), failure);
 
         String event = lastBody("/api/v1/namespaces/data/events");
         assertThat(event).contains("\"reason\":\"ReconcileError\"").contains("InternalError: etcdserver: leader changed (retrying)");

@@ -201,6 +201,46 @@ class RunReconcilerIT {
         assertThat(done.getStatus().observedGeneration).isEqualTo(done.getMetadata().getGeneration());
     }
 
+    /** The Workflow keeps no Run informer of its own: the Run controller's cache and its wake-ups must keep it current. */
+    @Test
+    void theWorkflowsStatusFollowsItsRunsThroughStartEndAndDeletion() {
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: tally}
+                spec:
+                  steps:
+                    - {name: only, image: busybox:1.36}
+                """);
+        startRun("tally-1", "tally", Map.of());
+        Pod pod = kubelet.createPod(awaitJob("tally-1-only-1"));
+        kubelet.running(pod);
+        await().atMost(WAIT).untilAsserted(() -> {
+            var st = tally();
+            assertThat(st.lastRun).isNotNull();
+            assertThat(st.lastRun.name).isEqualTo("tally-1");
+            assertThat(st.lastRun.phase).isEqualTo(RunPhase.Running);
+        });
+        kubelet.terminated(pod, 0, "");
+        awaitPhase("tally-1", RunPhase.Succeeded);
+        await().atMost(WAIT).untilAsserted(() -> {
+            var st = tally();
+            assertThat(st.lastRun.phase).isEqualTo(RunPhase.Succeeded);
+            assertThat(st.lastRun.finishedAt).isNotNull();
+            assertThat(st.runCounts).containsEntry("Succeeded", 1);
+        });
+        // no event tells the Workflow of a deleted Run: its periodic look (every 30 s) does
+        client.resources(Run.class).inNamespace(NS).withName("tally-1").delete();
+        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+            assertThat(tally().runCounts).containsEntry("Succeeded", 0);
+        });
+    }
+
+    private static dev.stepwise.api.v1alpha1.WorkflowStatus tally() {
+        WorkflowResource wf = client.resources(WorkflowResource.class).inNamespace(NS).withName("tally").get();
+        return wf.getStatus();
+    }
+
     @Test
     void failedAttemptIsRetriedAfterItsBackoffThenTheRunFails() {
         workflow("""

@@ -19,8 +19,10 @@ public final class TestOperator implements AutoCloseable {
         this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(false));
         var wakeups = new dev.stepwise.reconcile.RunWakeups();
-        operator.register(new WorkflowReconciler(clock, wakeups));
-        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger()));
+        var workflowWakeups = new dev.stepwise.reconcile.WorkflowWakeups();
+        var runs = new dev.stepwise.reconcile.RunIndex();
+        operator.register(new WorkflowReconciler(clock, wakeups, workflowWakeups, runs));
+        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs));
         operator.register(new RevisionReconciler());
         operator.start();
     }
