@@ -30,7 +30,7 @@ import java.util.Set;
  * </pre>
  */
 public final class Main {
-    static final List<String> ORDER = List.of("baseline", "wide", "chain", "fan", "ladder");
+    static final List<String> ORDER = List.of("baseline", "wide", "wide1k", "chain", "fan", "ladder");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Main() {
@@ -56,6 +56,7 @@ public final class Main {
         int chain = 50;
         int fan = 200;
         int ladder = 50;
+        int wide1k = 1000;
         boolean tiny = false;
         boolean jfr = false;
         boolean noBaseline = false;
@@ -102,6 +103,7 @@ public final class Main {
             chain = 5;
             fan = 5;
             ladder = 26;
+            wide1k = 6;
             timeout = Math.min(timeout, 150);
         }
         Env env = new Env(project);
@@ -127,12 +129,14 @@ public final class Main {
             List<Path> written = new ArrayList<>();
             for (String scenario : ORDER) {
                 boolean wanted = scenarios.contains(scenario)
-                        || (scenario.equals("baseline") && scenarios.contains("wide") && !noBaseline);
+                        || (scenario.equals("baseline") && (scenarios.contains("wide") || scenarios.contains("wide1k")) && !noBaseline);
                 if (!wanted) {
                     continue;
                 }
                 Shape shape = switch (scenario) {
                     case "baseline", "wide" -> Shape.wide(scenario, runs, steps);
+                    // as many steps as wide's default, each its own Run: what a Run costs beyond its steps
+                    case "wide1k" -> Shape.wide(scenario, wide1k, 1);
                     case "chain" -> Shape.chain(chain);
                     case "ladder" -> Shape.ladder(ladder);
                     default -> Shape.fan(fan);
@@ -147,14 +151,15 @@ public final class Main {
                         Path jfrFile = jfr ? work.resolve(LocalDate.now() + "-" + scenario + "-" + kcm.label() + ".jfr") : null;
                         ObjectNode sw = bench.stepwise(shape, jvmArgs, jfrFile);
                         rows.add(sw);
-                        ObjectNode base = scenario.equals("wide") ? baselineWide : noBaseline ? null : bench.baseline(shape);
+                        boolean sameJobs = baselineWide != null && baselineWide.path("steps").asInt(-1) == shape.totalSteps();
+                        ObjectNode base = scenario.startsWith("wide") && sameJobs ? baselineWide : noBaseline ? null : bench.baseline(shape);
                         if (base != null) {
-                            if (!scenario.equals("wide")) {
+                            if (base != baselineWide) {
                                 rows.add(base);
                             }
                             ObjectNode vs = sw.putObject("vsBaseline");
                             vs.put("baselineWallSeconds", base.path("wallSeconds").asDouble());
-                            vs.put("baselineScenario", scenario.equals("wide") ? "baseline" : scenario + " (baseline row)");
+                            vs.put("baselineScenario", base == baselineWide ? "baseline" : scenario + " (baseline row)");
                             vs.put("throughputRatio", Bench.round2(base.path("wallSeconds").asDouble()
                                     / Math.max(0.001, sw.path("wallSeconds").asDouble())));
                             vs.put("throughputRatioJobsDone", Bench.round2(base.path("wallSeconds").asDouble()
