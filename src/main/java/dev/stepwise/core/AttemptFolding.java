@@ -5,6 +5,9 @@ import dev.stepwise.api.v1alpha1.Step;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * Folds what was observed of this Run's Jobs into the attempts of the status. A Job of this Run that
  * status does not know yet (created just before a crash, or by a create whose answer was lost) is
@@ -63,9 +66,21 @@ final class AttemptFolding {
         st.message = null;
     }
 
+    /**
+     * How long a new pod's name alone waits before it is worth a status write of its own: a quick
+     * step's end brings it along in the same write (one write fewer per step), a longer one shows it then.
+     */
+    static final Duration POD_NAME_DELAY = Duration.ofSeconds(2);
+
     private static void apply(PlanState plan, StepStatus st, Step step, Attempt a, ObservedJob job) {
-        if (job.podName() != null) {
-            a.pod = job.podName();
+        if (job.podName() != null && !job.podName().equals(a.pod)) {
+            boolean nothingElseToShow = job.state() == ObservedJob.State.ACTIVE && job.reason() == null && !job.disrupted();
+            Instant due = job.createdAt() == null ? null : job.createdAt().plus(POD_NAME_DELAY);
+            if (nothingElseToShow && due != null && plan.now().isBefore(due)) {
+                plan.wake(due);
+            } else {
+                a.pod = job.podName();
+            }
         }
         switch (job.state()) {
             case ACTIVE -> {

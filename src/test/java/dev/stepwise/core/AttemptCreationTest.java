@@ -105,6 +105,29 @@ class AttemptCreationTest {
         assertThat(sim.attempt("a", 1).message).isEqualTo("pod not running after 30m0s: 0/3 nodes are available");
     }
 
+    /** Status writes per step (issue 19): a quick step's pod name rides along with its end instead of a write of its own. */
+    @Test
+    void aNewPodsNameAloneWaitsForItsEndOrTwoSeconds() {
+        RunSim sim = new RunSim(spec(step("a"), step("b")));
+        sim.plan();
+        sim.running("a", 1);
+        RunPlan p = sim.at(Duration.ofMillis(500)).plan();
+        assertThat(p.statusChanged()).as("a pod's name alone is no status write").isFalse();
+        assertThat(p.requeueAfter()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(sim.attempt("a", 1).pod).isNull();
+        sim.succeeded("a", 1, null, "");
+        sim.at(Duration.ofSeconds(1)).plan();
+        assertThat(sim.attempt("a", 1).pod).as("the end brings it along").isEqualTo("etl-x7k2p-a-1-abcde");
+
+        sim.running("b", 1);
+        sim.at(Duration.ofMillis(1500)).plan();
+        assertThat(sim.attempt("b", 1).pod).isNull();
+        p = sim.at(Duration.ofMillis(3000)).plan();
+        assertThat(p.statusChanged()).isTrue();
+        assertThat(sim.attempt("b", 1).pod).as("a longer step shows its pod two seconds after its Job was created")
+                .isEqualTo("etl-x7k2p-b-1-abcde");
+    }
+
     @Test
     void aPodTheJobControllerCannotCreateShowsWhyOnTheAttempt() {
         RunSim sim = new RunSim(spec(step("a")));
