@@ -268,9 +268,10 @@ class RunReconcilerIT {
         assertThat(conditionStatus(failed, "Succeeded")).isEqualTo("False");
         assertThat(conditionStatus(failed, "Stalled")).isEqualTo("True");
         assertThat(client.batch().v1().jobs().inNamespace(NS).withName("flaky-1-after-1").get()).isNull();
-        var events = client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> "flaky-1".equals(e.getInvolvedObject().getName())).toList();
-        assertThat(events).extracting(e -> e.getReason()).contains("Running", "AttemptFailed", "Failed");
+        // events are recorded after the status write: wait for them
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "flaky-1".equals(e.getInvolvedObject().getName())).toList())
+                .extracting(e -> e.getReason()).contains("Running", "AttemptFailed", "Failed"));
     }
 
     @Test
