@@ -375,7 +375,11 @@ final class Chaos {
                 + "for a lost node, to the first new Job of a step whose pod was on it%n"));
         byKind.forEach((k, xs) -> {
             List<Double> s = xs.stream().sorted().toList();
-            b.append(String.format("  %-20s n=%-3d p50 %6.1f  max %6.1f%n", k, s.size(), s.get(s.size() / 2), s.get(s.size() - 1)));
+            if (s.get(s.size() - 1) < 0) {
+                b.append(String.format("  %-20s n=%-3d none seen (nothing to recover)%n", k, s.size()));
+            } else {
+                b.append(String.format("  %-20s n=%-3d p50 %6.1f  max %6.1f%n", k, s.size(), s.get(s.size() / 2), s.get(s.size() - 1)));
+            }
         });
         v.path("findings").fields().forEachRemaining(e -> {
             b.append(String.format("%n%s (%d):%n", e.getKey(), e.getValue().size()));

@@ -44,8 +44,9 @@ final class FaultPlan {
         add(out, r, Kind.APISERVER_RESTART, c.apiserverRestarts(), from, durationMs, 0, 0);
         add(out, r, Kind.ETCD_RESTART, c.etcdRestarts(), from, durationMs, 0, 0);
         add(out, r, Kind.NETWORK_CUT, c.networkCuts(), from, durationMs, 3, 10);
-        // a node stays away long enough for the pod garbage collector to delete its pods (40 s quarantine)
-        add(out, r, Kind.KWOK_NODE_LOSS, c.nodeLosses(), from, durationMs, 50, 70);
+        // a node stays away long enough for the pod garbage collector to delete its pods (40 s quarantine,
+        // checked every 20 s); a node back after 52 s had its pods finish as if nothing happened
+        add(out, r, Kind.KWOK_NODE_LOSS, c.nodeLosses(), from, durationMs, 80, 95);
         out.sort(Comparator.comparingLong(Fault::atMs));
         return out;
     }
