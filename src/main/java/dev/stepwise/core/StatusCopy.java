@@ -20,6 +20,11 @@ public final class StatusCopy {
         return MAPPER.valueToTree(a).equals(MAPPER.valueToTree(b));
     }
 
+    /** A deep copy through JSON. */
+    public static <T> T copy(T value, Class<T> type) {
+        return MAPPER.convertValue(value, type);
+    }
+
     public static Step of(Step s) {
         return MAPPER.convertValue(s, Step.class);
     }

@@ -53,6 +53,9 @@ public final class PodLogs {
         for (int sent = 1; ; sent++) {
             try {
                 return read(url, keepBytes);
+            } catch (Refused e) {
+                LOG.debugf("no log for pod %s/%s: %s", namespace, pod, e.getMessage());
+                return null; // 404 (pod gone, no kubelet), 403, 400: asking again gets the same answer
             } catch (IOException | ExecutionException | TimeoutException e) {
                 if (!(e instanceof NoAnswer)) {
                     failures++;
@@ -102,6 +105,9 @@ public final class PodLogs {
             }
             // cut off at MAX_TRANSFER on purpose: what was read is the answer
         }
+        if (response.code() >= 400 && response.code() < 500 && response.code() != 429 && response.code() != 408) {
+            throw new Refused("HTTP " + response.code());
+        }
         if (response.code() != 200) {
             throw new IOException("HTTP " + response.code());
         }
@@ -139,6 +145,13 @@ public final class PodLogs {
     static final class NoAnswer extends IOException {
         NoAnswer(Throwable cause) {
             super(cause);
+        }
+    }
+
+    /** The API server answered and said no for good (a 4xx other than 408 and 429). */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
         }
     }
 

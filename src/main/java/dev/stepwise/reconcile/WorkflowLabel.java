@@ -5,10 +5,16 @@ import dev.stepwise.kube.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.jboss.logging.Logger;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import dev.stepwise.api.v1alpha1.ApiGroup;
 
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Labels every Run {@code stepwise.dev/workflow: <workflow>} (SPEC: {@code kubectl get runs -l
@@ -20,6 +26,11 @@ final class WorkflowLabel {
     private WorkflowLabel() {
     }
 
+    /**
+     * Labels the Run if it is not yet, and moves {@code run}'s resourceVersion to the labelled one: the
+     * status write that follows is checked against it, and would otherwise fail with 409 once per Run
+     * (costing a retry of the whole reconcile, a second log read and a second or more of delay).
+     */
     static void ensure(KubernetesClient client, Run run) {
         if (run.getSpec() == null || run.getSpec().workflowRef == null || run.getSpec().workflowRef.name == null) {
             return;
@@ -31,14 +42,40 @@ final class WorkflowLabel {
         }
         String patch = "{\"metadata\":{\"labels\":{\"" + Labels.WORKFLOW + "\":\"" + want + "\"}}}";
         try {
-            client.resources(Run.class).inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            Run labelled = mergePatch(client, run, patch);
+            if (labelled != null && labelled.getMetadata() != null && labelled.getMetadata().getUid() != null
+                    && labelled.getMetadata().getUid().equals(run.getMetadata().getUid())) {
+                run.getMetadata().setResourceVersion(labelled.getMetadata().getResourceVersion());
+                run.getMetadata().setLabels(labelled.getMetadata().getLabels());
+            }
         } catch (KubernetesClientException e) {
             // a convenience for kubectl users: never a reason for the Run itself not to run
             var f = dev.stepwise.kube.ApiErrors.of(e);
             LOG.warnf("could not label Run %s/%s %s=%s: %s %s", run.getMetadata().getNamespace(), run.getMetadata().getName(),
                     Labels.WORKFLOW, want, f.reason(), f.message());
         }
-        // the informer brings the labelled Run; this reconcile goes on with what it has
+    }
+
+    /**
+     * One PATCH request. Fabric8's {@code withName(..).patch(ctx, String)} GETs the object first: one
+     * more request per Run for nothing.
+     */
+    private static Run mergePatch(KubernetesClient client, Run run, String patch) {
+        String url = URLUtils.join(client.getMasterUrl().toString(), "apis", ApiGroup.GROUP, ApiGroup.VERSION, "namespaces",
+                run.getMetadata().getNamespace(), "runs", run.getMetadata().getName());
+        HttpClient http = client.getHttpClient();
+        HttpRequest request = http.newHttpRequestBuilder().uri(url).method("PATCH", "application/merge-patch+json", patch).build();
+        try {
+            HttpResponse<String> response = http.sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
+            if (response.code() != 200) {
+                throw new KubernetesClientException("HTTP " + response.code() + ": " + response.body(), response.code(), null);
+            }
+            return client.getKubernetesSerialization().unmarshal(response.body(), Run.class);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KubernetesClientException(e.getMessage(), e);
+        }
     }
 }

@@ -138,13 +138,17 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         java.time.Duration nextExpiry = prune(wf, runs, context);
         status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
+        java.time.Duration countsLater = null;
         if (StatusCopy.same(old, status)) {
+            control = UpdateControl.noUpdate();
+        } else if ((countsLater = RunSummaryPace.hold(wf, old, status, clock.instant())) != null) {
             control = UpdateControl.noUpdate();
         } else {
             wf.setStatus(status);
             control = UpdateControl.patchStatus(wf);
+            RunSummaryPace.written(wf, clock.instant());
         }
-        java.time.Duration again = sooner(readiness.lookAgain(), sooner(nextSlot, nextExpiry));
+        java.time.Duration again = sooner(sooner(readiness.lookAgain(), countsLater), sooner(nextSlot, nextExpiry));
         return again == null ? control : control.rescheduleAfter(again);
     }
 

@@ -214,6 +214,23 @@ class ApiErrorInjectionTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
     }
 
+    /** A pod without a log (gone, or on a node without a kubelet): the answer is final, asked once (issue 19: 2 reads per step). */
+    @Test
+    void aLogThatIsNotThereIsAskedForOnce() throws InterruptedException {
+        String path = "/api/v1/namespaces/data/pods/gone/log?container=step&tailLines=200";
+        while (api.server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+            // earlier tests' requests
+        }
+        api.server.expect().get().withPath(path).andReturn(404, MockApi.status(404, "NotFound", "pods \"gone\" not found")).times(2);
+        assertThat(new PodLogs(api.client).tail("data", "gone", 2048)).isNull();
+        int asked = 0;
+        RecordedRequest r;
+        while ((r = api.server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
+            asked += r.getPath().equals(path) ? 1 : 0;
+        }
+        assertThat(asked).isEqualTo(1);
+    }
+
     @Test
     void aHugeLogLineIsReadBoundedKeepingItsEnd() {
         String path = "/api/v1/namespaces/data/pods/p/log?container=step&tailLines=200";
