@@ -120,7 +120,7 @@ public class RunReconciler implements Reconciler<Run> {
         String ns = run.getMetadata().getNamespace();
         var client = context.getClient();
         SensitiveOutputs outputs = sensitive;
-        boolean finished = run.getStatus() != null && run.getStatus().phase != null && run.getStatus().phase.isFinished();
+        boolean finished = dev.stepwise.core.Admission.finished(run);
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
                 instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger, runIndex),

@@ -176,8 +176,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         }
         var now = clock.instant();
         boolean forbid = spec.concurrencyPolicyOrDefault() == dev.stepwise.api.v1alpha1.WorkflowSpec.ConcurrencyPolicy.Forbid;
-        java.util.Set<String> blocking = !forbid ? java.util.Set.of() : runs.stream()
-                .filter(run -> run.getStatus() == null || run.getStatus().phase == null || !run.getStatus().phase.isFinished())
+        Set<String> blocking = !forbid ? Set.of() : runs.stream()
+                .filter(run -> !dev.stepwise.core.Admission.finished(run))
                 .map(run -> run.getMetadata().getName()).collect(Collectors.toSet());
         ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
                 spec.activeOrDefault(), now, blocking);
