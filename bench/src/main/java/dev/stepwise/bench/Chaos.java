@@ -207,7 +207,7 @@ final class Chaos {
         out.put("runsHitByPodFaults", verdict.runsHitByPodFaults);
         out.put("stepsSucceededWhoseJobFailedAfterExit0", verdict.jobFailedAfterExitZero);
         out.put("maxSecondsFromLastStepToRunFinished", Bench.round1(verdict.maxFinishLagMs / 1000.0));
-        for (String c : List.of("lost", "twice", "stuck", "inconsistent", "unexplained")) {
+        for (String c : Verdict.CATEGORIES) {
             out.put(c, verdict.count(c));
         }
         List<OperatorSupervisor.Life> exits = lives.stream().filter(l -> l.endedMs > 0 && !l.end.startsWith("SIGKILL by chaos/run")).toList();
@@ -230,7 +230,7 @@ final class Chaos {
         System.out.print(table(doc));
         System.out.println("wrote " + file);
         boolean ok = exits.stream().noneMatch(l -> !explained(l, faults.done))
-                && List.of("lost", "twice", "stuck", "inconsistent", "unexplained").stream().allMatch(c -> verdict.count(c) == 0);
+                && Verdict.CATEGORIES.stream().allMatch(c -> verdict.count(c) == 0);
         return ok ? 0 : 1;
     }
 
@@ -356,7 +356,7 @@ final class Chaos {
         b.append(String.format("%-44s %s%n", "steps done, Job Failed (pod deleted at exit 0)", v.path("stepsSucceededWhoseJobFailedAfterExit0").asInt()));
         b.append(String.format("%-44s %s%n", "operator starts / exits not injected", v.path("operatorStarts").asInt() + " / "
                 + v.path("operatorExitsNotInjected").asInt()));
-        for (String c : List.of("lost", "twice", "stuck", "inconsistent", "unexplained")) {
+        for (String c : Verdict.CATEGORIES) {
             b.append(String.format("%-44s %d%n", switch (c) {
                 case "lost" -> "Runs lost (deleted or never finished)";
                 case "twice" -> "steps run twice";

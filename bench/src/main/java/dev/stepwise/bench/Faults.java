@@ -71,8 +71,8 @@ final class Faults implements AutoCloseable {
         Bench.log("fault: %s%s", f.kind().label, f.seconds() > 0 ? " for " + f.seconds() + " s" : "");
         switch (f.kind()) {
             case OPERATOR_KILL -> operator.kill();
-            case APISERVER_RESTART -> d.detail = restart("kube-apiserver");
-            case ETCD_RESTART -> d.detail = restart("etcd");
+            case APISERVER_RESTART -> restart("kube-apiserver");
+            case ETCD_RESTART -> restart("etcd");
             case NETWORK_CUT -> {
                 cut(true);
                 try {
@@ -127,7 +127,7 @@ final class Faults implements AutoCloseable {
         }
     }
 
-    private String restart(String component) throws IOException, InterruptedException {
+    private void restart(String component) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(env.root.resolve("dev/cluster").toString(), "restart", component)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(clusterLog.toFile())).start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -137,7 +137,6 @@ final class Faults implements AutoCloseable {
         if (p.exitValue() != 0) {
             throw new IllegalStateException("dev/cluster restart " + component + " failed; see " + clusterLog);
         }
-        return "";
     }
 
     /** Drops the operator's packets to and from the API server (it only talks to it on 127.0.0.2). */

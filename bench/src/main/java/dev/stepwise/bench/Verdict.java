@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 final class Verdict {
     static final Set<String> FINISHED = Set.of("Succeeded", "Failed", "Cancelled");
+    /** The finding categories any one of which fails a run, in the order the report lists them. */
+    static final List<String> CATEGORIES = List.of("lost", "twice", "stuck", "inconsistent", "unexplained");
     /** Attempt reasons that are a recorded end other than success (a retry after one is due). */
     private static final Set<String> SUCCESS_REASONS = Set.of("Completed", "Succeeded");
 
@@ -144,12 +146,12 @@ final class Verdict {
             if ("Succeeded".equals(phase) && !stepPhase.equals("Succeeded") && !stepPhase.equals("Skipped")) {
                 add("inconsistent", run + ": Succeeded, but step " + name + " is " + stepPhase);
             }
-            JsonNode attempts = step.path("attempts");
-            attemptsChecked(attempts.size());
-            for (int i = 0; i < attempts.size(); i++) {
-                JsonNode a = attempts.get(i);
+            JsonNode stepAttempts = step.path("attempts");
+            attempts += stepAttempts.size();
+            for (int i = 0; i < stepAttempts.size(); i++) {
+                JsonNode a = stepAttempts.get(i);
                 String jobName = a.path("job").asText("");
-                boolean last = i == attempts.size() - 1;
+                boolean last = i == stepAttempts.size() - 1;
                 if (!last) {
                     boolean succeeded = a.path("exitCode").asInt(-1) == 0 || SUCCESS_REASONS.contains(a.path("reason").asText());
                     if (succeeded) {
@@ -168,9 +170,10 @@ final class Verdict {
                             + ", which the cluster never showed");
                     continue;
                 }
-                // a pod deleted or evicted just as its container exited 0: the Job counts it failed, the step is done
-                boolean exitedZero = podsByJobUid.getOrDefault(job.uid, List.of()).stream().anyMatch(p -> Integer.valueOf(0).equals(p.exitCode));
                 if (last && stepPhase.equals("Succeeded") && !"Complete".equals(job.outcome)) {
+                    // a pod deleted or evicted just as its container exited 0: the Job counts it failed, the step is done
+                    boolean exitedZero = podsByJobUid.getOrDefault(job.uid, List.of()).stream()
+                            .anyMatch(p -> Integer.valueOf(0).equals(p.exitCode));
                     if (exitedZero) {
                         jobFailedAfterExitZero++;
                     } else {
@@ -211,10 +214,6 @@ final class Verdict {
                 }
             }
         });
-    }
-
-    private void attemptsChecked(int n) {
-        attempts += n;
     }
 
     void add(String category, String finding) {
