@@ -69,13 +69,16 @@ final class AttemptFolding {
     /**
      * How long a new pod's name alone waits before it is worth a status write of its own: a quick
      * step's end brings it along in the same write (one write fewer per step), a longer one shows it then.
+     * Counted from the pod's creation, not the Job's: a Job controller slow to make pods under load
+     * would otherwise turn every quick step into one more write.
      */
     static final Duration POD_NAME_DELAY = Duration.ofSeconds(2);
 
     private static void apply(PlanState plan, StepStatus st, Step step, Attempt a, ObservedJob job) {
         if (job.podName() != null && !job.podName().equals(a.pod)) {
             boolean nothingElseToShow = job.state() == ObservedJob.State.ACTIVE && job.reason() == null && !job.disrupted();
-            Instant due = job.createdAt() == null ? null : job.createdAt().plus(POD_NAME_DELAY);
+            Instant since = job.podCreatedAt() != null ? job.podCreatedAt() : job.createdAt();
+            Instant due = since == null ? null : since.plus(POD_NAME_DELAY);
             if (nothingElseToShow && due != null && plan.now().isBefore(due)) {
                 plan.wake(due);
             } else {

@@ -16,6 +16,7 @@ public record ObservedJob(
         Instant createdAt,
         State state,
         String podName,
+        Instant podCreatedAt,
         boolean podStarted,
         Instant finishedAt,
         Integer exitCode,
@@ -36,7 +37,7 @@ public record ObservedJob(
 
     /** A Job that status waits on and the API server no longer has: deleted by someone else. */
     public static ObservedJob missing(String jobName, String step, int attempt) {
-        return new ObservedJob(jobName, step, attempt, null, State.MISSING, null, false, null, null,
+        return new ObservedJob(jobName, step, attempt, null, State.MISSING, null, null, false, null, null,
                 "JobDeleted", "the attempt's Job was deleted before it finished", null, false, null);
     }
 

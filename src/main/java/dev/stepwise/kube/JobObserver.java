@@ -57,6 +57,7 @@ public final class JobObserver {
         String name = job.getMetadata().getName();
         Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
         String podName = pod == null ? null : pod.getMetadata().getName();
+        Instant podCreated = pod == null ? null : Times.parse(pod.getMetadata().getCreationTimestamp());
         ContainerStatus main = pod == null ? null : container(pod.getStatus().getContainerStatuses(), StepJobBuilder.CONTAINER);
         ContainerStateTerminated term = terminated(main);
         String podPhase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
@@ -71,7 +72,7 @@ public final class JobObserver {
         if (exitedZero || "Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
                 || jobCondition(job, "SuccessCriteriaMet").isPresent()) {
             return new ObservedJob(name, step, attempt, created, ObservedJob.State.SUCCEEDED,
-                    podName, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
+                    podName, podCreated, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
                     term == null ? null : term.getMessage(), false, logs);
         }
         Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"))
@@ -110,7 +111,7 @@ public final class JobObserver {
                 message = jobFailed.map(JobCondition::getMessage).orElse(null);
             }
             return new ObservedJob(name, step, attempt, created, ObservedJob.State.FAILED,
-                    podName, true, finishedAt(term, job), exitCode, reason, message,
+                    podName, podCreated, true, finishedAt(term, job), exitCode, reason, message,
                     term == null ? null : term.getMessage(), disrupted, logs);
         }
         boolean started = main != null && main.getState() != null
@@ -139,7 +140,7 @@ public final class JobObserver {
             }
         }
         return new ObservedJob(name, step, attempt, created, ObservedJob.State.ACTIVE,
-                podName, started, null, null, reason, message, null, disrupted, null);
+                podName, podCreated, started, null, null, reason, message, null, disrupted, null);
     }
 
     /** Longest part of a failed clone's own message kept in the attempt's message. */

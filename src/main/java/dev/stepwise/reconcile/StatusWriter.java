@@ -5,12 +5,15 @@ import dev.stepwise.api.v1alpha1.RunStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import org.jboss.logging.Logger;
 
 /**
  * Writes a Run's status by server-side apply and caches the result, so the next reconcile starts
  * from what was just written and not from an informer that has not caught up yet.
  */
 final class StatusWriter {
+    private static final Logger LOG = Logger.getLogger(StatusWriter.class);
+
     private StatusWriter() {
     }
 
@@ -22,6 +25,12 @@ final class StatusWriter {
                 .build());
         fresh.setStatus(status);
         dev.stepwise.metrics.StatusWrites.observe(run, status);
+        if (LOG.isDebugEnabled()) {
+            // what made this write: tells where a write could have been saved
+            LOG.debugf("status of Run %s/%s (resourceVersion %s): %s", run.getMetadata().getNamespace(),
+                    run.getMetadata().getName(), run.getMetadata().getResourceVersion(),
+                    dev.stepwise.core.StatusDiff.paths(run.getStatus(), status));
+        }
         PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
     }
 }

@@ -124,8 +124,23 @@ class AttemptCreationTest {
         assertThat(sim.attempt("b", 1).pod).isNull();
         p = sim.at(Duration.ofMillis(3000)).plan();
         assertThat(p.statusChanged()).isTrue();
-        assertThat(sim.attempt("b", 1).pod).as("a longer step shows its pod two seconds after its Job was created")
+        assertThat(sim.attempt("b", 1).pod).as("a longer step shows its pod two seconds after the pod was created")
                 .isEqualTo("etl-x7k2p-b-1-abcde");
+    }
+
+    @Test
+    void aPodsNameWaitsFromThePodsCreationNotTheJobs() {
+        RunSim sim = new RunSim(spec(step("a")));
+        sim.plan();
+        // the Job controller, busy, makes the pod five seconds after the Job
+        sim.at(Duration.ofSeconds(5)).running("a", 1);
+        RunPlan p = sim.at(Duration.ofMillis(5500)).plan();
+        assertThat(p.statusChanged()).as("the pod is half a second old: its name alone is no write").isFalse();
+        assertThat(p.requeueAfter()).isEqualTo(Duration.ofMillis(1500));
+        sim.succeeded("a", 1, null, "");
+        p = sim.at(Duration.ofSeconds(6)).plan();
+        assertThat(p.statusChanged()).isTrue();
+        assertThat(sim.attempt("a", 1).pod).as("the end brings it along").isEqualTo("etl-x7k2p-a-1-abcde");
     }
 
     @Test
@@ -133,7 +148,7 @@ class AttemptCreationTest {
         RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         String psa = "Error creating: pods \"etl-x7k2p-a-1-x\" is forbidden: violates PodSecurity \"restricted:latest\": runAsNonRoot != true";
-        sim.observe(new ObservedJob(sim.job("a", 1), "a", 1, Fixtures.T0, ObservedJob.State.ACTIVE, null, false, null, null,
+        sim.observe(new ObservedJob(sim.job("a", 1), "a", 1, Fixtures.T0, ObservedJob.State.ACTIVE, null, null, false, null, null,
                 "FailedCreate", psa, null, false, null));
         sim.at(Duration.ofSeconds(3)).plan();
         assertThat(sim.attempt("a", 1).reason).isEqualTo("FailedCreate");
