@@ -67,18 +67,28 @@ final class AttemptFolding {
     }
 
     /**
-     * How long a new pod's name alone waits before it is worth a status write of its own: a quick
-     * step's end brings it along in the same write (one write fewer per step), a longer one shows it then.
-     * Counted from the pod's creation, not the Job's: a Job controller slow to make pods under load
-     * would otherwise turn every quick step into one more write.
+     * When a new pod's name alone is worth a status write of its own: once the step's container has
+     * run for {@link #POD_NAME_AFTER_START}, or the pod has waited {@link #POD_NAME_WHILE_WAITING} to
+     * start without a reason to show. A quick step's end brings the name along in the same write (one
+     * write fewer per step); time a pod spends queued for the scheduler or a busy node does not count
+     * as the step running, so a burst of quick steps is not a burst of extra writes.
      */
-    static final Duration POD_NAME_DELAY = Duration.ofSeconds(2);
+    static final Duration POD_NAME_AFTER_START = Duration.ofSeconds(2);
+    static final Duration POD_NAME_WHILE_WAITING = Duration.ofSeconds(10);
+
+    /** When the pod's name alone is due in status, or null when that cannot be told (then: now). */
+    private static Instant podNameDue(ObservedJob job) {
+        if (job.containerStartedAt() != null) {
+            return job.containerStartedAt().plus(POD_NAME_AFTER_START);
+        }
+        Instant since = job.podCreatedAt() != null ? job.podCreatedAt() : job.createdAt();
+        return since == null ? null : since.plus(POD_NAME_WHILE_WAITING);
+    }
 
     private static void apply(PlanState plan, StepStatus st, Step step, Attempt a, ObservedJob job) {
         if (job.podName() != null && !job.podName().equals(a.pod)) {
             boolean nothingElseToShow = job.state() == ObservedJob.State.ACTIVE && job.reason() == null && !job.disrupted();
-            Instant since = job.podCreatedAt() != null ? job.podCreatedAt() : job.createdAt();
-            Instant due = since == null ? null : since.plus(POD_NAME_DELAY);
+            Instant due = podNameDue(job);
             if (nothingElseToShow && due != null && plan.now().isBefore(due)) {
                 plan.wake(due);
             } else {

@@ -59,6 +59,7 @@ public final class JobObserver {
         String podName = pod == null ? null : pod.getMetadata().getName();
         Instant podCreated = pod == null ? null : Times.parse(pod.getMetadata().getCreationTimestamp());
         ContainerStatus main = pod == null ? null : container(pod.getStatus().getContainerStatuses(), StepJobBuilder.CONTAINER);
+        Instant containerStarted = startedAt(main);
         ContainerStateTerminated term = terminated(main);
         String podPhase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
         PodCondition disruption = pod == null ? null : trueCondition(pod.getStatus().getConditions(), "DisruptionTarget");
@@ -72,7 +73,7 @@ public final class JobObserver {
         if (exitedZero || "Succeeded".equals(podPhase) || jobCondition(job, "Complete").isPresent()
                 || jobCondition(job, "SuccessCriteriaMet").isPresent()) {
             return new ObservedJob(name, step, attempt, created, ObservedJob.State.SUCCEEDED,
-                    podName, podCreated, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
+                    podName, podCreated, containerStarted, true, finishedAt(term, job), term == null ? 0 : term.getExitCode(), "Completed", null,
                     term == null ? null : term.getMessage(), false, logs);
         }
         Optional<JobCondition> jobFailed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"))
@@ -111,7 +112,7 @@ public final class JobObserver {
                 message = jobFailed.map(JobCondition::getMessage).orElse(null);
             }
             return new ObservedJob(name, step, attempt, created, ObservedJob.State.FAILED,
-                    podName, podCreated, true, finishedAt(term, job), exitCode, reason, message,
+                    podName, podCreated, containerStarted, true, finishedAt(term, job), exitCode, reason, message,
                     term == null ? null : term.getMessage(), disrupted, logs);
         }
         boolean started = main != null && main.getState() != null
@@ -140,7 +141,18 @@ public final class JobObserver {
             }
         }
         return new ObservedJob(name, step, attempt, created, ObservedJob.State.ACTIVE,
-                podName, podCreated, started, null, null, reason, message, null, disrupted, null);
+                podName, podCreated, containerStarted, started, null, null, reason, message, null, disrupted, null);
+    }
+
+    /** When the step's container started (running, or ended after running), or null. */
+    private static Instant startedAt(ContainerStatus main) {
+        if (main == null || main.getState() == null) {
+            return null;
+        }
+        if (main.getState().getRunning() != null) {
+            return Times.parse(main.getState().getRunning().getStartedAt());
+        }
+        return main.getState().getTerminated() == null ? null : Times.parse(main.getState().getTerminated().getStartedAt());
     }
 
     /** Longest part of a failed clone's own message kept in the attempt's message. */

@@ -3,6 +3,7 @@ package dev.stepwise.reconcile;
 import dev.stepwise.api.v1alpha1.InstanceType;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
+import dev.stepwise.kube.CacheTrim;
 import dev.stepwise.kube.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,11 +43,13 @@ final class RunEventSources {
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Run.class)
                 .withLabelSelector(Labels.SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Run.class))
+                .withItemStore(new TransformingItemStore<>(CacheTrim::job))
                 .build(), context);
         jobs.addIndexers(Map.of(BY_CONTROLLER, RunEventSources::controllerKey));
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Run.class)
                 .withLabelSelector(Labels.SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(Labels.RUN_ANNOTATION, null, Run.class))
+                .withItemStore(new TransformingItemStore<>(CacheTrim::pod))
                 .build(), context);
         pods.addIndexers(Map.of(BY_CONTROLLER, RunEventSources::controllerKey,
                 BY_JOB_NAME, pod -> {

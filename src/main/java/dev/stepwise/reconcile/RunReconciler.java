@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -54,7 +55,7 @@ import java.util.function.Supplier;
  * a status write refused) is retried with backoff forever, and each one is told on the Run as an
  * Event: no path loses the Run's next look.
  */
-@ControllerConfiguration(name = "run")
+@ControllerConfiguration(name = "run", informer = @Informer(itemStore = TrimmedRunStore.class))
 @GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 120_000)
 public class RunReconciler implements Reconciler<Run> {
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);

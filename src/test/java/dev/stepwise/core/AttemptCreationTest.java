@@ -107,7 +107,7 @@ class AttemptCreationTest {
 
     /** Status writes per step (issue 19): a quick step's pod name rides along with its end instead of a write of its own. */
     @Test
-    void aNewPodsNameAloneWaitsForItsEndOrTwoSeconds() {
+    void aNewPodsNameAloneWaitsForItsEndOrTwoSecondsOfRunning() {
         RunSim sim = new RunSim(spec(step("a"), step("b")));
         sim.plan();
         sim.running("a", 1);
@@ -124,23 +124,38 @@ class AttemptCreationTest {
         assertThat(sim.attempt("b", 1).pod).isNull();
         p = sim.at(Duration.ofMillis(3000)).plan();
         assertThat(p.statusChanged()).isTrue();
-        assertThat(sim.attempt("b", 1).pod).as("a longer step shows its pod two seconds after the pod was created")
+        assertThat(sim.attempt("b", 1).pod).as("a longer step shows its pod two seconds after its container started")
                 .isEqualTo("etl-x7k2p-b-1-abcde");
     }
 
     @Test
-    void aPodsNameWaitsFromThePodsCreationNotTheJobs() {
+    void aPodsNameWaitsForItsContainerToRunNotForTheQueueBeforeIt() {
         RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
-        // the Job controller, busy, makes the pod five seconds after the Job
-        sim.at(Duration.ofSeconds(5)).running("a", 1);
-        RunPlan p = sim.at(Duration.ofMillis(5500)).plan();
-        assertThat(p.statusChanged()).as("the pod is half a second old: its name alone is no write").isFalse();
-        assertThat(p.requeueAfter()).isEqualTo(Duration.ofMillis(1500));
-        sim.succeeded("a", 1, null, "");
-        p = sim.at(Duration.ofSeconds(6)).plan();
+        // a busy cluster: the pod comes a second after the Job and waits for the scheduler
+        sim.at(Duration.ofSeconds(1)).observe(sim.active("a", 1, false, null, null));
+        RunPlan p = sim.at(Duration.ofSeconds(5)).plan();
+        assertThat(p.statusChanged()).as("a pod waiting without a reason, 4 s: its name alone is no write").isFalse();
+        assertThat(p.requeueAfter()).as("looked at again when it has waited 10 s").isEqualTo(Duration.ofSeconds(6));
+        // its container starts at 8 s and ends at 9.5 s
+        sim.at(Duration.ofSeconds(8)).running("a", 1);
+        p = sim.at(Duration.ofSeconds(9)).plan();
+        assertThat(p.statusChanged()).as("running for 1 s: still no write").isFalse();
+        sim.at(Duration.ofMillis(9500)).succeeded("a", 1, null, "");
+        p = sim.plan();
         assertThat(p.statusChanged()).isTrue();
         assertThat(sim.attempt("a", 1).pod).as("the end brings it along").isEqualTo("etl-x7k2p-a-1-abcde");
+    }
+
+    @Test
+    void aPodThatWaitsTenSecondsToStartShowsItsName() {
+        RunSim sim = new RunSim(spec(step("a")));
+        sim.plan();
+        sim.observe(sim.active("a", 1, false, null, null));
+        assertThat(sim.at(Duration.ofSeconds(9)).plan().statusChanged()).isFalse();
+        RunPlan p = sim.at(Duration.ofSeconds(10)).plan();
+        assertThat(p.statusChanged()).isTrue();
+        assertThat(sim.attempt("a", 1).pod).as("kubectl describe can find it now").isEqualTo("etl-x7k2p-a-1-abcde");
     }
 
     @Test
@@ -148,7 +163,7 @@ class AttemptCreationTest {
         RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
         String psa = "Error creating: pods \"etl-x7k2p-a-1-x\" is forbidden: violates PodSecurity \"restricted:latest\": runAsNonRoot != true";
-        sim.observe(new ObservedJob(sim.job("a", 1), "a", 1, Fixtures.T0, ObservedJob.State.ACTIVE, null, null, false, null, null,
+        sim.observe(new ObservedJob(sim.job("a", 1), "a", 1, Fixtures.T0, ObservedJob.State.ACTIVE, null, null, null, false, null, null,
                 "FailedCreate", psa, null, false, null));
         sim.at(Duration.ofSeconds(3)).plan();
         assertThat(sim.attempt("a", 1).reason).isEqualTo("FailedCreate");

@@ -637,7 +637,7 @@ class RunPlannerTest {
         RunSim sim = new RunSim(spec(step("a"), step("b")));
         // the operator created a's Job and crashed before writing status
         sim.observe(new ObservedJob(JobNames.of(RUN, "a", 1), "a", 1, T0.minusSeconds(60), ObservedJob.State.ACTIVE,
-                null, null, false, null, null, null, null, null, false, null));
+                null, null, null, false, null, null, null, null, null, false, null));
 
         RunPlan p = sim.plan();
 
@@ -675,7 +675,7 @@ class RunPlannerTest {
     void adoptedJobThatAlreadyFinishedIsFoldedIn() {
         RunSim sim = new RunSim(spec(withOutputs(step("a"), "x"), withArgs(step("b", "a"), "{{steps.a.outputs.x}}")));
         sim.observe(new ObservedJob(JobNames.of(RUN, "a", 1), "a", 1, T0.minusSeconds(60), ObservedJob.State.SUCCEEDED,
-                "p", T0.minusSeconds(60), true, T0.minusSeconds(10), 0, null, null, "x=7", false, "ok"));
+                "p", T0.minusSeconds(60), T0.minusSeconds(60), true, T0.minusSeconds(10), 0, null, null, "x=7", false, "ok"));
 
         RunPlan p = sim.plan();
 
@@ -852,7 +852,7 @@ class RunPlannerTest {
     void longFailureMessagesAreBounded() {
         RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
-        sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null, null,
+        sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null, null, null,
                 true, sim.now, 1, "Error", "x".repeat(100_000), null, false, null));
         sim.plan();
 
@@ -863,7 +863,7 @@ class RunPlannerTest {
     void oomKilledShowsTheReasonNextToTheExitCode() {
         RunSim sim = new RunSim(spec(step("a")));
         sim.plan();
-        sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null, null,
+        sim.at(Duration.ofSeconds(5)).observe(new ObservedJob(sim.job("a", 1), "a", 1, T0, ObservedJob.State.FAILED, null, null, null,
                 true, sim.now, 137, "OOMKilled", null, null, false, null));
         sim.plan();
 

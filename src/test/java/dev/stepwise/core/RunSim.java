@@ -116,22 +116,22 @@ public class RunSim {
 
     void succeeded(String step, int attempt, String outputs, String logs) {
         observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.SUCCEEDED,
-                job(step, attempt) + "-abcde", createdOf(step, attempt), true, now, 0, null, null, outputs, false, logs));
+                job(step, attempt) + "-abcde", createdOf(step, attempt), createdOf(step, attempt), true, now, 0, null, null, outputs, false, logs));
     }
 
     void failed(String step, int attempt, int exitCode, String logs) {
         observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.FAILED,
-                job(step, attempt) + "-abcde", createdOf(step, attempt), true, now, exitCode, "Error", "BackoffLimitExceeded", null, false, logs));
+                job(step, attempt) + "-abcde", createdOf(step, attempt), createdOf(step, attempt), true, now, exitCode, "Error", "BackoffLimitExceeded", null, false, logs));
     }
 
     void disrupted(String step, int attempt) {
         observe(new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.FAILED,
-                job(step, attempt) + "-abcde", createdOf(step, attempt), true, now, null, "DisruptionTarget", "the node was drained", null, true, null));
+                job(step, attempt) + "-abcde", createdOf(step, attempt), createdOf(step, attempt), true, now, null, "DisruptionTarget", "the node was drained", null, true, null));
     }
 
     ObservedJob active(String step, int attempt, boolean podStarted, String reason, String message) {
         return new ObservedJob(job(step, attempt), step, attempt, createdOf(step, attempt), ObservedJob.State.ACTIVE,
-                job(step, attempt) + "-abcde", now, podStarted, null, null, reason, message, null, false, null);
+                job(step, attempt) + "-abcde", now, podStarted ? now : null, podStarted, null, null, reason, message, null, false, null);
     }
 
     String job(String step, int attempt) {

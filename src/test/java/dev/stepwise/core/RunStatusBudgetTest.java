@@ -93,7 +93,7 @@ class RunStatusBudgetTest {
             for (Step s : steps) {
                 if (attempt < 6) {
                     sim.observe(new ObservedJob(sim.job(s.name, attempt), s.name, attempt, sim.now, ObservedJob.State.FAILED,
-                            sim.job(s.name, attempt) + "-abcde", sim.now, true, sim.now, 137, "OOMKilled", longMessage, null, false, log));
+                            sim.job(s.name, attempt) + "-abcde", sim.now, sim.now, true, sim.now, 137, "OOMKilled", longMessage, null, false, log));
                 } else {
                     sim.succeeded(s.name, attempt, outputsOf(390), log);
                 }

@@ -164,6 +164,41 @@ class JobObserverTest {
         assertThat(seen.attempt()).isEqualTo(2);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void whatTheCacheKeepsOfAJobAndItsPodReadsTheSame(Row row) {
+        Job full = new JobBuilder(row.job()).editMetadata().addNewManagedField().withManager("kube-controller-manager")
+                .withOperation("Update").endManagedField().endMetadata()
+                .editOrNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("step").withImage("busybox")
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        Pod fullPod = row.pod() == null ? null : new PodBuilder(row.pod()).editMetadata().addNewManagedField()
+                .withManager("kubelet").endManagedField().endMetadata()
+                .withNewSpec().addNewContainer().withName("step").withImage("busybox").endContainer().endSpec().build();
+
+        Job cachedJob = CacheTrim.job(new JobBuilder(full).build());
+        Pod cachedPod = fullPod == null ? null : CacheTrim.pod(new PodBuilder(fullPod).build());
+
+        assertThat(JobObserver.observe(cachedJob, cachedPod, row.failedCreate(), "the log"))
+                .isEqualTo(JobObserver.observe(full, fullPod, row.failedCreate(), "the log"));
+        assertThat(cachedJob.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(cachedJob.getSpec().getTemplate()).isNull();
+        assertThat(cachedJob.getSpec().getBackoffLimit()).isEqualTo(full.getSpec().getBackoffLimit());
+        if (cachedPod != null) {
+            assertThat(cachedPod.getSpec()).isNull();
+            assertThat(cachedPod.getMetadata().getManagedFields()).isNullOrEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void tellsWhenThePodWasMadeAndWhenItsStepStartedRunning() {
+        ObservedJob pending = JobObserver.observe(job(), pod("Pending").build(), null, null);
+        assertThat(pending.podCreatedAt()).isEqualTo(java.time.Instant.parse("2026-01-01T10:00:01Z"));
+        assertThat(pending.containerStartedAt()).isNull();
+
+        ObservedJob running = JobObserver.observe(job(), pod("Running").containers(running("step")).build(), null, null);
+        assertThat(running.containerStartedAt()).isEqualTo(java.time.Instant.parse("2026-01-01T10:00:02Z"));
+    }
+
     @org.junit.jupiter.api.Test
     void aLongCloneFailureKeepsItsEnd() {
         String log = "x".repeat(1000) + "\nfatal: repository 'http://10.88.0.7/nope.git/' not found";
