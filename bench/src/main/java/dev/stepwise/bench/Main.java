@@ -24,7 +24,7 @@ import java.util.Set;
  * The benchmark harness. {@code bench/run} builds it, prepares the cluster and calls it:
  * <pre>
  *   java -jar bench/target/stepwise-bench.jar --project DIR [baseline|wide|chain|fan|ladder|all]... [--runs R] [--steps S]
- *        [--chain N] [--fan N] [--ladder STAGES] [--tiny] [--jfr] [--no-baseline] [--timeout SEC] [--results DIR] [--session FILE]
+ *        [--chain N] [--fan N] [--ladder STAGES] [--tiny] [--jfr] [--warm-up] [--no-baseline] [--shipped-jvm-arg ARG]... [--timeout SEC] [--results DIR] [--session FILE]
  *   java -jar bench/target/stepwise-bench.jar table FILE.json...
  *   java -jar bench/target/stepwise-bench.jar chaos ...      (chaos/run; see {@link Chaos})
  * </pre>
@@ -60,11 +60,13 @@ public final class Main {
         boolean tiny = false;
         boolean jfr = false;
         boolean noBaseline = false;
+        boolean warmUp = false;
         long timeout = 1800;
         Path project = Path.of("..");
         Path results = null;
         Path session = null;
         List<String> jvmArgs = new ArrayList<>();
+        List<String> shippedJvmArgs = new ArrayList<>();
         String tag = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -77,11 +79,13 @@ public final class Main {
                 case "--tiny" -> tiny = true;
                 case "--jfr" -> jfr = true;
                 case "--no-baseline" -> noBaseline = true;
+                case "--warm-up" -> warmUp = true;
                 case "--timeout" -> timeout = Long.parseLong(args[++i]);
                 case "--project" -> project = Path.of(args[++i]);
                 case "--results" -> results = Path.of(args[++i]);
                 case "--session" -> session = Path.of(args[++i]);
                 case "--operator-jvm-arg" -> jvmArgs.add(args[++i]);
+                case "--shipped-jvm-arg" -> shippedJvmArgs.add(args[++i]);
                 case "--tag" -> tag = args[++i];
                 case "all" -> scenarios.addAll(ORDER);
                 default -> {
@@ -94,6 +98,8 @@ public final class Main {
                 }
             }
         }
+        List<String> allJvmArgs = new ArrayList<>(shippedJvmArgs);
+        allJvmArgs.addAll(jvmArgs);
         if (scenarios.isEmpty()) {
             scenarios.addAll(ORDER);
         }
@@ -141,7 +147,7 @@ public final class Main {
                     case "ladder" -> Shape.ladder(ladder);
                     default -> Shape.fan(fan);
                 };
-                ObjectNode doc = header(env, scenario, shape, kwokNodes, jvmArgs, tiny, args);
+                ObjectNode doc = header(env, scenario, shape, kwokNodes, shippedJvmArgs, jvmArgs, tiny, args);
                 ArrayNode rows = doc.putArray("results");
                 try {
                     if (scenario.equals("baseline")) {
@@ -149,7 +155,7 @@ public final class Main {
                         rows.add(baselineWide);
                     } else {
                         Path jfrFile = jfr ? work.resolve(LocalDate.now() + "-" + scenario + "-" + kcm.label() + ".jfr") : null;
-                        ObjectNode sw = bench.stepwise(shape, jvmArgs, jfrFile);
+                        ObjectNode sw = bench.stepwise(shape, allJvmArgs, jfrFile, warmUp);
                         rows.add(sw);
                         boolean sameJobs = baselineWide != null && baselineWide.path("steps").asInt(-1) == shape.totalSteps();
                         ObjectNode base = scenario.startsWith("wide") && sameJobs ? baselineWide : noBaseline ? null : bench.baseline(shape);
@@ -198,8 +204,8 @@ public final class Main {
         return ok ? 0 : 1;
     }
 
-    private static ObjectNode header(Env env, String scenario, Shape shape, int kwokNodes, List<String> jvmArgs, boolean tiny,
-                                     String[] args) {
+    private static ObjectNode header(Env env, String scenario, Shape shape, int kwokNodes, List<String> shippedJvmArgs,
+                                     List<String> jvmArgs, boolean tiny, String[] args) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.put("scenario", scenario);
         doc.put("description", shape.description());
@@ -207,6 +213,8 @@ public final class Main {
         doc.put("startedAt", Instant.now().toString());
         doc.put("command", "bench " + String.join(" ", args));
         doc.put("tiny", tiny);
+        // the shipped JVM settings (dev/operator-jvm; none with --bare-jvm) apart from a run's own extra ones
+        doc.put("operatorJvmShipped", String.join(" ", shippedJvmArgs));
         doc.put("operatorJvmArgs", String.join(" ", jvmArgs));
         ObjectNode p = doc.putObject("params");
         p.put("runs", shape.runs());
@@ -217,7 +225,9 @@ public final class Main {
         p.put("command", String.join(" ", Bench.COMMAND));
         p.put("nodes", "KWOK (nodeSelector type=kwok, toleration kwok.x-k8s.io/node); no container runs");
         doc.set("cluster", env.clusterSettings(kwokNodes));
-        doc.set("operator", env.operatorSettings(jvmArgs));
+        List<String> all = new ArrayList<>(shippedJvmArgs);
+        all.addAll(jvmArgs);
+        doc.set("operator", env.operatorSettings(all));
         doc.set("machine", env.machine());
         doc.set("git", env.git());
         return doc;

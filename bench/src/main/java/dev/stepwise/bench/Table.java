@@ -30,7 +30,9 @@ final class Table {
                     kcm,
                     doc.path("scenario").asText() + " (" + doc.path("params").path("runs").asText() + "x"
                             + doc.path("params").path("stepsPerRun").asText() + ")"
-                            + (doc.path("operatorJvmArgs").asText("").isEmpty() ? "" : " " + doc.path("operatorJvmArgs").asText()),
+                            + (doc.path("operatorJvmArgs").asText("").isEmpty() ? "" : " " + doc.path("operatorJvmArgs").asText())
+                            + (sw && doc.path("operatorJvmShipped").asText("").isEmpty() ? " (bare JVM)" : "")
+                            + (r.has("warmUp") ? " (warmed up)" : ""),
                     r.path("engine").asText(),
                     r.path("steps").asText("-"),
                     num(r.path("wallSeconds"), 1),
