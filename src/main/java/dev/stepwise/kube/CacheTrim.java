@@ -17,11 +17,7 @@ public final class CacheTrim {
 
     /** Metadata, status, and of the spec only backoffLimit (JobObserver counts failed pods against it). */
     public static Job job(Job job) {
-        Job out = new Job();
-        out.setApiVersion(job.getApiVersion());
-        out.setKind(job.getKind());
-        out.setMetadata(job.getMetadata());
-        out.getMetadata().setManagedFields(null);
+        Job out = identity(job, new Job());
         if (job.getSpec() != null) {
             JobSpec spec = new JobSpec();
             spec.setBackoffLimit(job.getSpec().getBackoffLimit());
@@ -33,13 +29,16 @@ public final class CacheTrim {
 
     /** Metadata and status: the operator reads a pod's phase, conditions and container states, never its spec. */
     public static Pod pod(Pod pod) {
-        Pod out = new Pod();
-        out.setApiVersion(pod.getApiVersion());
-        out.setKind(pod.getKind());
-        out.setMetadata(pod.getMetadata());
-        out.getMetadata().setManagedFields(null);
+        Pod out = identity(pod, new Pod());
         out.setStatus(pod.getStatus());
         return out;
+    }
+
+    /** {@code to} with {@code from}'s apiVersion and metadata, less managedFields (the kind is the class's). */
+    private static <R extends HasMetadata> R identity(R from, R to) {
+        to.setApiVersion(from.getApiVersion());
+        to.setMetadata(from.getMetadata());
+        return withoutManagedFields(to);
     }
 
     /** The object without its managedFields. */

@@ -15,28 +15,26 @@ class StatusDiffTest {
 
     @Test
     void namesEveryChangedLeafAndNothingElse() {
-        RunStatus before = new RunStatus();
-        before.phase = RunPhase.Running;
+        RunStatus before = running(null);
+        RunStatus after = running("r-a-1-xyz");
+        after.message = "m";
+
+        assertEquals(List.of("message", "steps[0].attempts[0].pod"), StatusDiff.paths(before, after).stream().sorted().toList());
+        assertEquals(List.of(), StatusDiff.paths(before, running(null)));
+        assertEquals(List.of("."), StatusDiff.paths(null, after));
+    }
+
+    /** A Run running its one step, attempt 1, with the given pod name. */
+    private static RunStatus running(String pod) {
+        RunStatus status = new RunStatus();
+        status.phase = RunPhase.Running;
         StepStatus step = new StepStatus("a", StepPhase.Running);
         Attempt attempt = new Attempt();
         attempt.number = 1;
         attempt.job = "r-a-1";
+        attempt.pod = pod;
         step.attempts.add(attempt);
-        before.steps.add(step);
-
-        RunStatus after = new RunStatus();
-        after.phase = RunPhase.Running;
-        StepStatus step2 = new StepStatus("a", StepPhase.Running);
-        Attempt attempt2 = new Attempt();
-        attempt2.number = 1;
-        attempt2.job = "r-a-1";
-        attempt2.pod = "r-a-1-xyz";
-        step2.attempts.add(attempt2);
-        after.steps.add(step2);
-        after.message = "m";
-
-        assertEquals(List.of("message", "steps[0].attempts[0].pod"), StatusDiff.paths(before, after).stream().sorted().toList());
-        assertEquals(List.of(), StatusDiff.paths(before, before));
-        assertEquals(List.of("."), StatusDiff.paths(null, after));
+        status.steps.add(step);
+        return status;
     }
 }
