@@ -83,6 +83,9 @@ public final class RunOutcome {
                 List.of(), generation, now);
         if (before != status.phase) {
             RunEvent.Type type = status.phase == RunPhase.Failed ? RunEvent.Type.Warning : RunEvent.Type.Normal;
+            // the step whose failure fails the Run is told once, by the Run's Failed event
+            String message = status.message;
+            events.removeIf(e -> "StepFailed".equals(e.reason()) && e.message().equals(message));
             events.add(new RunEvent(type, reason == null ? status.phase.name() : reason, status.message));
         }
         return finished;

@@ -145,7 +145,7 @@ class SamplesE2E extends OperatorE2E {
         assertThat(RunWatch.condition(run, "Succeeded").getStatus()).isEqualTo("False");
         assertThat(RunWatch.condition(run, "Stalled").getStatus()).isEqualTo("True");
         assertThat(RunWatch.condition(run, "Succeeded").getMessage()).contains("exit code 2");
-        List<Event> events = assertEvents("failing-1", "Running", "AttemptFailed", "StepFailed", "Failed");
+        List<Event> events = assertEvents("failing-1", "Running", "AttemptFailed", "Failed");
         assertThat(events).filteredOn(e -> "Failed".equals(e.getReason())).singleElement()
                 .satisfies(e -> {
                     assertThat(e.getType()).isEqualTo("Warning");
