@@ -39,7 +39,15 @@ final class RunSummaryPace {
     }
 
     static void written(WorkflowResource wf, Instant now) {
+        // a write older than EVERY holds nothing back: forgetting it keeps the map to the Workflows
+        // written in the last two seconds (deleted Workflows included)
+        LAST.values().removeIf(t -> !now.isBefore(t.plus(EVERY)));
         LAST.put(key(wf), now);
+    }
+
+    /** Workflows remembered (for tests). */
+    static int remembered() {
+        return LAST.size();
     }
 
     private static String key(WorkflowResource wf) {
