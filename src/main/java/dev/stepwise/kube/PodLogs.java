@@ -1,6 +1,7 @@
 package dev.stepwise.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -10,7 +11,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -71,8 +75,23 @@ public final class PodLogs {
         }
     }
 
+    /** Per Kubernetes client, its HTTP client without Fabric8's own retries (made once: it has a connection pool). */
+    private static final Map<KubernetesClient, HttpClient> WITHOUT_RETRIES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * The client's HTTP client with Fabric8's retries of 5xx answers and I/O errors turned off (10 of
+     * them by default, from 100 ms doubling). A pod on a node whose kubelet cannot be reached answers
+     * 500 ("no preferred addresses found"); those retries ran until the 3 s timeout, twice, and held the
+     * Run's reconcile, so its next step, for 6 s per pod. {@link #tail} tries once more by itself.
+     */
+    static HttpClient withoutRetries(KubernetesClient client) {
+        return WITHOUT_RETRIES.computeIfAbsent(client, c -> c.getHttpClient().newBuilder()
+                .tag(new RequestConfigBuilder(c.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build())
+                .build());
+    }
+
     private String read(String url, int keepBytes) throws IOException, ExecutionException, TimeoutException, InterruptedException {
-        HttpClient http = client.getHttpClient();
+        HttpClient http = withoutRetries(client);
         HttpRequest request = http.newHttpRequestBuilder().uri(url).build();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         // streamed through Fabric8's own body consumer: each chunk goes into a ring buffer of the last

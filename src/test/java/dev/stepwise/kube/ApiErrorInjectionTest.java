@@ -214,6 +214,34 @@ class ApiErrorInjectionTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
     }
 
+    /**
+     * A node whose kubelet cannot be reached: the API server answers 500 to every log read. With the
+     * client's default retries (as the operator runs: Fabric8 retries a 5xx 10 times from 100 ms) the
+     * read took two 3 s timeouts and held the Run's next step for 6 s; now it is asked twice, at once.
+     */
+    @Test
+    void aLogTheApiServerCannotFetchIsAskedForTwiceWithoutTheClientsOwnRetries() throws InterruptedException {
+        String path = "/api/v1/namespaces/data/pods/lost/log?container=step&tailLines=200";
+        while (api.server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+            // earlier tests' requests
+        }
+        api.server.expect().get().withPath(path)
+                .andReturn(500, MockApi.status(500, "InternalError", "no preferred addresses found; known addresses: []")).always();
+        try (io.fabric8.kubernetes.client.KubernetesClient withRetries = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(api.client.getConfiguration())
+                        .withRequestRetryBackoffLimit(10).withRequestRetryBackoffInterval(100).build()).build()) {
+            long start = System.nanoTime();
+            assertThat(new PodLogs(withRetries).tail("data", "lost", 2048)).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no waiting out retries").isLessThan(Duration.ofSeconds(1));
+        }
+        int asked = 0;
+        RecordedRequest r;
+        while ((r = api.server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
+            asked += r.getPath().equals(path) ? 1 : 0;
+        }
+        assertThat(asked).isEqualTo(2);
+    }
+
     /** A pod without a log (gone, or on a node without a kubelet): the answer is final, asked once (issue 19: 2 reads per step). */
     @Test
     void aLogThatIsNotThereIsAskedForOnce() throws InterruptedException {
