@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,7 @@ public final class StatusDiff {
     }
 
     private static void walk(String path, JsonNode a, JsonNode b, List<String> out) {
-        if (a == null || a.isNull() || b == null || b.isNull()) {
+        if (isNull(a) || isNull(b)) {
             if (!(isNull(a) && isNull(b))) {
                 out.add(path.isEmpty() ? "." : path);
             }

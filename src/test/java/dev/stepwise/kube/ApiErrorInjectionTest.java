@@ -222,9 +222,7 @@ class ApiErrorInjectionTest {
     @Test
     void aLogTheApiServerCannotFetchIsAskedForTwiceWithoutTheClientsOwnRetries() throws InterruptedException {
         String path = "/api/v1/namespaces/data/pods/lost/log?container=step&tailLines=200";
-        while (api.server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
-            // earlier tests' requests
-        }
+        forgetRequests();
         api.server.expect().get().withPath(path)
                 .andReturn(500, MockApi.status(500, "InternalError", "no preferred addresses found; known addresses: []")).always();
         try (io.fabric8.kubernetes.client.KubernetesClient withRetries = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
@@ -234,29 +232,17 @@ class ApiErrorInjectionTest {
             assertThat(new PodLogs(withRetries).tail("data", "lost", 2048)).isNull();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no waiting out retries").isLessThan(Duration.ofSeconds(1));
         }
-        int asked = 0;
-        RecordedRequest r;
-        while ((r = api.server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-            asked += r.getPath().equals(path) ? 1 : 0;
-        }
-        assertThat(asked).isEqualTo(2);
+        assertThat(requestsTo(path)).isEqualTo(2);
     }
 
     /** A pod without a log (gone, or on a node without a kubelet): the answer is final, asked once (issue 19: 2 reads per step). */
     @Test
     void aLogThatIsNotThereIsAskedForOnce() throws InterruptedException {
         String path = "/api/v1/namespaces/data/pods/gone/log?container=step&tailLines=200";
-        while (api.server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
-            // earlier tests' requests
-        }
+        forgetRequests();
         api.server.expect().get().withPath(path).andReturn(404, MockApi.status(404, "NotFound", "pods \"gone\" not found")).times(2);
         assertThat(new PodLogs(api.client).tail("data", "gone", 2048)).isNull();
-        int asked = 0;
-        RecordedRequest r;
-        while ((r = api.server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-            asked += r.getPath().equals(path) ? 1 : 0;
-        }
-        assertThat(asked).isEqualTo(1);
+        assertThat(requestsTo(path)).isEqualTo(1);
     }
 
     @Test
@@ -311,6 +297,23 @@ class ApiErrorInjectionTest {
         api.server.expect().post().withPath(path).andReturn(409, MockApi.status(409, "AlreadyExists", "exists")).once();
         api.server.expect().get().withPath(path + "/etl-r1").andReturn(200, other).once();
         assertThat(RevisionPublisher.publish(api.client, wf, outcome, Fixtures.T0)).isInstanceOf(RevisionPublisher.Taken.class);
+    }
+
+    /** Drops the requests the server recorded so far (earlier tests'). */
+    private void forgetRequests() throws InterruptedException {
+        while (api.server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+            // not this test's
+        }
+    }
+
+    /** How many of the requests recorded since the last look went to exactly {@code path}. */
+    private int requestsTo(String path) throws InterruptedException {
+        int asked = 0;
+        RecordedRequest r;
+        while ((r = api.server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
+            asked += r.getPath().equals(path) ? 1 : 0;
+        }
+        return asked;
     }
 
     private String lastBody(String path) throws InterruptedException {

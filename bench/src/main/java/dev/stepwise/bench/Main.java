@@ -147,7 +147,7 @@ public final class Main {
                     case "ladder" -> Shape.ladder(ladder);
                     default -> Shape.fan(fan);
                 };
-                ObjectNode doc = header(env, scenario, shape, kwokNodes, shippedJvmArgs, jvmArgs, tiny, args);
+                ObjectNode doc = header(env, scenario, shape, kwokNodes, shippedJvmArgs, jvmArgs, allJvmArgs, tiny, args);
                 ArrayNode rows = doc.putArray("results");
                 try {
                     if (scenario.equals("baseline")) {
@@ -205,7 +205,7 @@ public final class Main {
     }
 
     private static ObjectNode header(Env env, String scenario, Shape shape, int kwokNodes, List<String> shippedJvmArgs,
-                                     List<String> jvmArgs, boolean tiny, String[] args) {
+                                     List<String> jvmArgs, List<String> allJvmArgs, boolean tiny, String[] args) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.put("scenario", scenario);
         doc.put("description", shape.description());
@@ -225,9 +225,7 @@ public final class Main {
         p.put("command", String.join(" ", Bench.COMMAND));
         p.put("nodes", "KWOK (nodeSelector type=kwok, toleration kwok.x-k8s.io/node); no container runs");
         doc.set("cluster", env.clusterSettings(kwokNodes));
-        List<String> all = new ArrayList<>(shippedJvmArgs);
-        all.addAll(jvmArgs);
-        doc.set("operator", env.operatorSettings(all));
+        doc.set("operator", env.operatorSettings(allJvmArgs));
         doc.set("machine", env.machine());
         doc.set("git", env.git());
         return doc;
