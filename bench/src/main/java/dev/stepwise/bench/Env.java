@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /** Where things are (the clone, the local cluster's files) and the settings that shape the figures. */
 final class Env {
     /** The identity the operator runs as, so the audit log tells its requests apart (bench/operator-kubeconfig). */
-    static final String OPERATOR_USER = "stepwise-operator";
+    static final String OPERATOR_USER = "system:serviceaccount:stepwise-system:stepwise-operator";
     /** JOSDK 5.2.1 ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER, used when QOSDK leaves it unset. */
     static final int JOSDK_DEFAULT_RECONCILIATION_THREADS = 50;
 
@@ -126,7 +126,7 @@ final class Env {
                 .forEach(k -> props.put(k, p.getProperty(k)));
         n.put("jar", operatorJar.toString());
         n.put("javaCommand", "java " + String.join(" ", jvmArgs) + (jvmArgs.isEmpty() ? "" : " ") + "-jar " + operatorJar);
-        n.put("identity", OPERATOR_USER + " (client certificate, group system:masters)");
+        n.put("identity", OPERATOR_USER + " (bearer token, the shipped RBAC of operator/rbac)");
         return n;
     }
 
