@@ -44,12 +44,14 @@ final class RunEventSources {
                 .withLabelSelector(Labels.SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Run.class))
                 .withItemStore(new TransformingItemStore<>(CacheTrim::job))
+                .withOnUpdateFilter(ChangesThatMatter::job)
                 .build(), context);
         jobs.addIndexers(Map.of(BY_CONTROLLER, RunEventSources::controllerKey));
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Run.class)
                 .withLabelSelector(Labels.SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromAnnotation(Labels.RUN_ANNOTATION, null, Run.class))
                 .withItemStore(new TransformingItemStore<>(CacheTrim::pod))
+                .withOnUpdateFilter(ChangesThatMatter::pod)
                 .build(), context);
         pods.addIndexers(Map.of(BY_CONTROLLER, RunEventSources::controllerKey,
                 BY_JOB_NAME, pod -> {
