@@ -1,0 +1,43 @@
+package dev.stepwise.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.io.IOException;
+
+/**
+ * Fabric8's serialization with a cheaper deep copy. JOSDK copies every Run before each reconcile
+ * through {@link #clone}, which Fabric8 does by writing JSON text and parsing it back: a third of the
+ * reconcile threads' CPU in a profile of 100 Runs x 10 steps. Here the copy goes through Jackson's
+ * token buffer instead: the same serializers and deserializers, without the text in between.
+ */
+public class BufferedCloneSerialization extends KubernetesSerialization {
+    private final ObjectMapper mapper;
+
+    public BufferedCloneSerialization(ObjectMapper mapper) {
+        super(mapper, false);
+        this.mapper = mapper;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T clone(T resource) {
+        if (resource == null) {
+            return null;
+        }
+        try {
+            return bufferedCopy(resource);
+        } catch (IOException | RuntimeException e) {
+            return super.clone(resource); // the way Fabric8 does it, which also says what went wrong
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T bufferedCopy(T resource) throws IOException {
+        try (TokenBuffer buffer = new TokenBuffer(mapper, false)) {
+            mapper.writeValue(buffer, resource);
+            return (T) mapper.readValue(buffer.asParser(), resource.getClass());
+        }
+    }
+}
