@@ -1,7 +1,7 @@
-package dev.stepwise.kube.tls;
+package dev.stepwise.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stepwise.kube.BufferedCloneSerialization;
+import dev.stepwise.kube.tls.Chacha20FirstHttpClientFactory;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
