@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.Step;
 
+import java.util.Arrays;
+
 /** Deep copies through JSON, so decisions never mutate the cached resource they read. */
 public final class StatusCopy {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,7 +28,7 @@ public final class StatusCopy {
      */
     public static boolean same(Object a, Object b) {
         try {
-            return java.util.Arrays.equals(CANONICAL.writeValueAsBytes(a), CANONICAL.writeValueAsBytes(b));
+            return Arrays.equals(CANONICAL.writeValueAsBytes(a), CANONICAL.writeValueAsBytes(b));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a status as JSON", e);
         }

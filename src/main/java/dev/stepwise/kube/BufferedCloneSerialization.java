@@ -21,7 +21,6 @@ public class BufferedCloneSerialization extends KubernetesSerialization {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T clone(T resource) {
         if (resource == null) {
             return null;
