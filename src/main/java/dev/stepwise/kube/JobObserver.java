@@ -1,7 +1,7 @@
 package dev.stepwise.kube;
 
-import dev.stepwise.core.ObservedJob;
-import dev.stepwise.core.Times;
+import dev.stepwise.core.run.steps.ObservedJob;
+import dev.stepwise.core.time.Times;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

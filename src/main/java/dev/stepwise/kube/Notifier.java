@@ -2,8 +2,8 @@ package dev.stepwise.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.core.NotificationResult;
-import dev.stepwise.core.NotificationToSend;
+import dev.stepwise.core.run.NotificationResult;
+import dev.stepwise.core.run.NotificationToSend;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.jboss.logging.Logger;
 

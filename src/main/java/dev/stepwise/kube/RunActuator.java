@@ -2,11 +2,11 @@ package dev.stepwise.kube;
 
 import dev.stepwise.api.v1alpha1.ApiGroup;
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.core.ActionResults;
-import dev.stepwise.core.CreateResult;
-import dev.stepwise.core.JobNames;
-import dev.stepwise.core.JobToCreate;
-import dev.stepwise.core.RunPlan;
+import dev.stepwise.core.run.ActionResults;
+import dev.stepwise.core.run.steps.CreateResult;
+import dev.stepwise.core.Names;
+import dev.stepwise.core.run.steps.JobToCreate;
+import dev.stepwise.core.run.RunPlan;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -90,7 +90,7 @@ public final class RunActuator {
         CreateResult r = tryCreate(run, plan, req, created);
         if (r.kind() == CreateResult.Kind.FAILED && "JobNameTaken".equals(r.reason())) {
             // another live Run holds the plain name: this Run's own, collision-free name
-            String alt = JobNames.qualified(run.getMetadata().getName(), run.getMetadata().getUid(), req.stepName(), req.attempt());
+            String alt = Names.qualifiedJob(run.getMetadata().getName(), run.getMetadata().getUid(), req.stepName(), req.attempt());
             CreateResult second = tryCreate(run, plan, req.named(alt), created);
             return "JobNameTaken".equals(second.reason())
                     ? CreateResult.failed(alt, "JobConflict", second.message()) : second;

@@ -1,9 +1,9 @@
 package dev.stepwise.kube;
 
-import dev.stepwise.core.JobNames;
-import dev.stepwise.core.RunEvent;
-import dev.stepwise.core.StatusBudget;
-import dev.stepwise.core.Times;
+import dev.stepwise.core.Names;
+import dev.stepwise.core.run.RunEvent;
+import dev.stepwise.core.status.StatusBudget;
+import dev.stepwise.core.time.Times;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +28,7 @@ public final class RunEvents {
             client.v1().events().inNamespace(on.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()
                         // named by what happened: recording the same story twice (a restart, a stale cache) is a no-op
-                        .withName(JobNames.fit(on.getMetadata().getName(), 253 - 17) + "." + JobNames.sha256(on.getMetadata().getUid()
+                        .withName(Names.fit(on.getMetadata().getName(), 253 - 17) + "." + Names.sha256(on.getMetadata().getUid()
                                 + event.reason() + event.message()).substring(0, 16))
                         .withNamespace(on.getMetadata().getNamespace())
                     .endMetadata()

@@ -2,8 +2,8 @@ package dev.stepwise.kube;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
-import dev.stepwise.core.ScheduleDecision;
-import dev.stepwise.core.Times;
+import dev.stepwise.core.workflow.ScheduleDecision;
+import dev.stepwise.core.time.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

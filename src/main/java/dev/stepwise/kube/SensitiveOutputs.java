@@ -3,7 +3,7 @@ package dev.stepwise.kube;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.core.JobNames;
+import dev.stepwise.core.Names;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -35,7 +35,7 @@ public final class SensitiveOutputs {
     }
 
     public static String secretName(String run) {
-        return JobNames.fit(run + "-outputs", 253);
+        return Names.fit(run + "-outputs", 253);
     }
 
     /** The stored outputs by step; a Secret of that name that is not this Run's is ignored. */

@@ -3,7 +3,7 @@ package dev.stepwise.kube;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunSpec;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
-import dev.stepwise.core.RunLifecycle;
+import dev.stepwise.core.run.RunLifecycle;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.Run;
-import dev.stepwise.core.Admission;
+import dev.stepwise.core.start.Admission;
 import jakarta.inject.Singleton;
 
 import java.util.Map;

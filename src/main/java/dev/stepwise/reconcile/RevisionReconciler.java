@@ -2,7 +2,7 @@ package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
-import dev.stepwise.core.RevisionRelease;
+import dev.stepwise.core.workflow.RevisionRelease;
 import dev.stepwise.kube.RevisionPublisher;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -6,13 +6,13 @@ import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
-import dev.stepwise.core.ActionResults;
-import dev.stepwise.core.Observed;
-import dev.stepwise.core.OtherRuns;
-import dev.stepwise.core.RunEvent;
-import dev.stepwise.core.RunFacts;
-import dev.stepwise.core.RunLifecycle;
-import dev.stepwise.core.RunPlan;
+import dev.stepwise.core.run.ActionResults;
+import dev.stepwise.core.run.Observed;
+import dev.stepwise.core.start.OtherRuns;
+import dev.stepwise.core.run.RunEvent;
+import dev.stepwise.core.run.RunFacts;
+import dev.stepwise.core.run.RunLifecycle;
+import dev.stepwise.core.run.RunPlan;
 import dev.stepwise.kube.ApiErrors;
 import dev.stepwise.kube.RunActuator;
 import dev.stepwise.kube.RunEvents;
@@ -92,13 +92,13 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
-        if (dev.stepwise.core.Admission.started(run) || dev.stepwise.core.Admission.finished(run)) {
+        if (dev.stepwise.core.start.Admission.started(run) || dev.stepwise.core.start.Admission.finished(run)) {
             return reconcileRun(run, context, Optional::empty).control();
         }
         // not started: read its Workflow once for pinning and admission
         Optional<WorkflowResource> wf = Optional.ofNullable(context.getClient().resources(WorkflowResource.class)
                 .inNamespace(run.getMetadata().getNamespace()).withName(run.getSpec().workflowRef.name).get());
-        if (wf.isEmpty() || !dev.stepwise.core.Admission.limits(wf.get().getSpec())) {
+        if (wf.isEmpty() || !dev.stepwise.core.start.Admission.limits(wf.get().getSpec())) {
             return reconcileRun(run, context, () -> wf).control();
         }
         // admission to the workflow's concurrency limits is decided one Run at a time
@@ -121,7 +121,7 @@ public class RunReconciler implements Reconciler<Run> {
         String ns = run.getMetadata().getNamespace();
         var client = context.getClient();
         SensitiveOutputs outputs = sensitive;
-        boolean finished = dev.stepwise.core.Admission.finished(run);
+        boolean finished = dev.stepwise.core.start.Admission.finished(run);
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
                 instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger, runIndex),

@@ -2,7 +2,7 @@ package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowStatus;
-import dev.stepwise.core.StatusCopy;
+import dev.stepwise.core.status.StatusCopy;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -29,7 +29,7 @@ final class StatusWriter {
             // what made this write: tells where a write could have been saved
             LOG.debugf("status of Run %s/%s (resourceVersion %s): %s", run.getMetadata().getNamespace(),
                     run.getMetadata().getName(), run.getMetadata().getResourceVersion(),
-                    dev.stepwise.core.StatusDiff.paths(run.getStatus(), status));
+                    dev.stepwise.core.status.StatusDiff.paths(run.getStatus(), status));
         }
         PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
     }

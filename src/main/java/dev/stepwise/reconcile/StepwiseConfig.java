@@ -37,8 +37,8 @@ public interface StepwiseConfig {
     @WithDefault("1h")
     java.time.Duration finishedJobTtl();
 
-    default dev.stepwise.core.PlannerSettings plannerSettings() {
-        return new dev.stepwise.core.PlannerSettings(logTailBytes(), defaultPendingTimeout(), disruptionRetryLimit(),
+    default dev.stepwise.core.run.PlannerSettings plannerSettings() {
+        return new dev.stepwise.core.run.PlannerSettings(logTailBytes(), defaultPendingTimeout(), disruptionRetryLimit(),
                 workflowWaitTimeout());
     }
 }

@@ -6,13 +6,13 @@ import dev.stepwise.api.v1alpha1.Step;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import dev.stepwise.api.v1alpha1.WorkflowStatus;
-import dev.stepwise.core.Conditions;
-import dev.stepwise.core.StatusCopy;
-import dev.stepwise.core.RevisionDecision;
-import dev.stepwise.core.RunCounts;
-import dev.stepwise.core.ScheduleDecision;
-import dev.stepwise.core.WorkflowReadiness;
-import dev.stepwise.core.WorkflowValidator;
+import dev.stepwise.core.status.Conditions;
+import dev.stepwise.core.status.StatusCopy;
+import dev.stepwise.core.workflow.RevisionDecision;
+import dev.stepwise.core.workflow.RunCounts;
+import dev.stepwise.core.workflow.ScheduleDecision;
+import dev.stepwise.core.workflow.WorkflowReadiness;
+import dev.stepwise.core.workflow.WorkflowValidator;
 import dev.stepwise.kube.Labels;
 import dev.stepwise.kube.RevisionPublisher;
 import dev.stepwise.kube.ScheduledRuns;
@@ -102,7 +102,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         var runs = runIndex.ofWorkflow(wf.getMetadata().getNamespace(), wf.getMetadata().getName());
         status.lastRun = LastRun.of(runs);
         status.runCounts = RunCounts.of(runs);
-        if (dev.stepwise.core.Admission.limits(wf.getSpec())) {
+        if (dev.stepwise.core.start.Admission.limits(wf.getSpec())) {
             // a Run of this workflow came, ended or went: the Queued ones may take its slot now
             runs.stream().filter(r -> r.getStatus() != null && r.getStatus().phase == dev.stepwise.api.v1alpha1.RunPhase.Queued)
                     .forEach(r -> wakeups.wake(ResourceID.fromResource(r)));
@@ -160,7 +160,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
     /** Deletes the finished Runs the workflow's runHistory no longer keeps; returns the wait until the next one expires. */
     private java.time.Duration prune(WorkflowResource wf, java.util.Collection<Run> runs, Context<WorkflowResource> context) {
         var now = clock.instant();
-        dev.stepwise.core.HistoryDecision.Prune p = dev.stepwise.core.HistoryDecision.decide(wf.getSpec().runHistory, runs, now);
+        dev.stepwise.core.workflow.HistoryDecision.Prune p = dev.stepwise.core.workflow.HistoryDecision.decide(wf.getSpec().runHistory, runs, now);
         for (String name : p.delete()) {
             dev.stepwise.kube.RunPatches.delete(context.getClient(), wf.getMetadata().getNamespace(), name);
         }
@@ -177,7 +177,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
         var now = clock.instant();
         boolean forbid = spec.concurrencyPolicyOrDefault() == dev.stepwise.api.v1alpha1.WorkflowSpec.ConcurrencyPolicy.Forbid;
         Set<String> blocking = !forbid ? Set.of() : runs.stream()
-                .filter(run -> !dev.stepwise.core.Admission.finished(run))
+                .filter(run -> !dev.stepwise.core.start.Admission.finished(run))
                 .map(run -> run.getMetadata().getName()).collect(Collectors.toSet());
         ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
                 spec.activeOrDefault(), now, blocking);
@@ -185,8 +185,8 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             ScheduledRuns.create(context.getClient(), wf, slot);
         }
         status.schedules = r.states().isEmpty() ? null : r.states();
-        status.nextScheduleTime = r.next() == null ? null : dev.stepwise.core.Times.format(r.next());
-        status.lastScheduleTime = r.last() != null ? dev.stepwise.core.Times.format(r.last()) : old.lastScheduleTime;
+        status.nextScheduleTime = r.next() == null ? null : dev.stepwise.core.time.Times.format(r.next());
+        status.lastScheduleTime = r.last() != null ? dev.stepwise.core.time.Times.format(r.last()) : old.lastScheduleTime;
         return r.wait(now);
     }
 

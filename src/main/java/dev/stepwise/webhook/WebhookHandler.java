@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
-import dev.stepwise.core.ParamResolver;
+import dev.stepwise.core.start.ParamResolver;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.jboss.logging.Logger;
@@ -88,7 +88,7 @@ public final class WebhookHandler {
             return a;
         }
         Run made = dev.stepwise.kube.TriggeredRun.of(wf, "webhook", params);
-        made.getMetadata().setGenerateName(dev.stepwise.core.JobNames.fit(workflow, 200) + "-webhook-");
+        made.getMetadata().setGenerateName(dev.stepwise.core.Names.fit(workflow, 200) + "-webhook-");
         Run run = client.resources(Run.class).inNamespace(namespace).resource(made).create();
         LOG.infof("webhook of workflow %s started Run %s", where, run.getMetadata().getName());
         Map<String, Object> out = new LinkedHashMap<>();

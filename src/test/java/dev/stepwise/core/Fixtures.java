@@ -28,7 +28,7 @@ public final class Fixtures {
         return s;
     }
 
-    static Step sleepStep(String name, String duration, String... parents) {
+    public static Step sleepStep(String name, String duration, String... parents) {
         Step s = step(name, parents);
         s.image = null;
         s.type = StepType.sleep;
@@ -36,7 +36,7 @@ public final class Fixtures {
         return s;
     }
 
-    static Step waitStep(String name, String event, String timeout, String... parents) {
+    public static Step waitStep(String name, String event, String timeout, String... parents) {
         Step s = step(name, parents);
         s.image = null;
         s.type = StepType.waitForEvent;
@@ -46,12 +46,12 @@ public final class Fixtures {
         return s;
     }
 
-    static Step withOutputs(Step s, String... outputs) {
+    public static Step withOutputs(Step s, String... outputs) {
         s.outputs = new ArrayList<>(Arrays.asList(outputs));
         return s;
     }
 
-    static Step withArgs(Step s, String... args) {
+    public static Step withArgs(Step s, String... args) {
         s.args = new ArrayList<>(Arrays.asList(args));
         return s;
     }
@@ -88,29 +88,29 @@ public final class Fixtures {
         return w;
     }
 
-    static WorkflowSpec spec(List<Step> steps) {
+    public static WorkflowSpec spec(List<Step> steps) {
         WorkflowSpec w = new WorkflowSpec();
         w.steps = new ArrayList<>(steps);
         return w;
     }
 
-    static WorkflowSpec withParams(WorkflowSpec w, Param... params) {
+    public static WorkflowSpec withParams(WorkflowSpec w, Param... params) {
         w.params = new ArrayList<>(Arrays.asList(params));
         return w;
     }
 
-    static WorkflowSpec withDefaults(WorkflowSpec w, StepDefaults d) {
+    public static WorkflowSpec withDefaults(WorkflowSpec w, StepDefaults d) {
         w.defaults = d;
         return w;
     }
 
-    static Param required(String name) {
+    public static Param required(String name) {
         Param p = new Param(name, null);
         p.required = true;
         return p;
     }
 
-    static RetryPolicy retry(int limit, RetryPolicy.Backoff backoff, String delay, String maxDelay, Integer... onExitCodes) {
+    public static RetryPolicy retry(int limit, RetryPolicy.Backoff backoff, String delay, String maxDelay, Integer... onExitCodes) {
         RetryPolicy r = new RetryPolicy();
         r.limit = limit;
         r.backoff = backoff;

@@ -1,7 +1,7 @@
 package dev.stepwise.kube;
 
-import dev.stepwise.core.ObservedJob;
-import dev.stepwise.core.ObservedJob.State;
+import dev.stepwise.core.run.steps.ObservedJob;
+import dev.stepwise.core.run.steps.ObservedJob.State;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

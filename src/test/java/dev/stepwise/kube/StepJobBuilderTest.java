@@ -2,9 +2,9 @@ package dev.stepwise.kube;
 
 import dev.stepwise.api.v1alpha1.Repository;
 import dev.stepwise.api.v1alpha1.Step;
-import dev.stepwise.core.EffectiveStep;
+import dev.stepwise.core.run.steps.EffectiveStep;
 import dev.stepwise.core.Fixtures;
-import dev.stepwise.core.JobToCreate;
+import dev.stepwise.core.run.steps.JobToCreate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;

@@ -5,7 +5,7 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
-import dev.stepwise.core.StatusCopy;
+import dev.stepwise.core.status.StatusCopy;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;

@@ -5,7 +5,7 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
-import dev.stepwise.core.StatusCopy;
+import dev.stepwise.core.status.StatusCopy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -242,7 +242,7 @@ class WorkflowReconcilerIT {
         for (WorkflowRevision r : client.resources(WorkflowRevision.class).inNamespace(NS).withLabel("stepwise.dev/workflow", "edited")
                 .list().getItems()) {
             assertThat(r.getSpec().hash).as("revision %s holds the content its hash says", r.getMetadata().getName())
-                    .isEqualTo(dev.stepwise.core.ContentHash.of(r.getSpec().template));
+                    .isEqualTo(dev.stepwise.core.workflow.ContentHash.of(r.getSpec().template));
             assertThat(r.getMetadata().getName()).isEqualTo("edited-r" + r.getSpec().revision);
             assertThat(r.getMetadata().getFinalizers()).contains("stepwise.dev/revision-in-use");
         }

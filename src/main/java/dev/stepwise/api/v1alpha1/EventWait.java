@@ -8,6 +8,8 @@ import io.fabric8.generator.annotation.Required;
 /** The event a waitForEvent step waits for. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EventWait {
+    /** The one output a waitForEvent step has: the payload of its event. */
+    public static final String PAYLOAD_OUTPUT = "payload";
 
     @JsonPropertyDescription("Name of the event, as delivered to the Run.")
     @Required

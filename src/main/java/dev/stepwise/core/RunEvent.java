@@ -1,6 +1,0 @@
-package dev.stepwise.core;
-
-/** A Kubernetes Event to record on the Run. */
-public record RunEvent(Type type, String reason, String message) {
-    public enum Type { Normal, Warning }
-}

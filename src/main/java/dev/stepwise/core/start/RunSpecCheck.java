@@ -1,0 +1,55 @@
+package dev.stepwise.core.start;
+
+import dev.stepwise.core.graph.Dag;
+
+import dev.stepwise.api.v1alpha1.RunSpec;
+import dev.stepwise.api.v1alpha1.WorkflowSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What in a Run's spec must agree with the revision it pins: step names in stepParams and stepsToRun,
+ * and env var names. Problems fail the Run before it starts, all named at once.
+ */
+final class RunSpecCheck {
+    /** What Kubernetes accepts as an env var name (and a shell can read). */
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+
+    private RunSpecCheck() {
+    }
+
+    static List<String> problems(RunSpec spec, WorkflowSpec template) {
+        List<String> problems = new ArrayList<>();
+        Dag dag = Dag.of(template.steps);
+        if (spec.stepParams != null) {
+            for (Map.Entry<String, Map<String, String>> e : spec.stepParams.entrySet()) {
+                if (!dag.has(e.getKey())) {
+                    problems.add("stepParams names unknown step '" + e.getKey() + "'" + known(dag));
+                    continue;
+                }
+                for (String env : e.getValue() == null ? List.<String>of() : e.getValue().keySet()) {
+                    if (!ENV_NAME.matcher(env).matches()) {
+                        problems.add("stepParams." + e.getKey() + ": '" + env + "' is not a valid environment variable name");
+                    }
+                }
+            }
+        }
+        if (spec.stepsToRun != null) {
+            for (RunSpec.StepSelector sel : spec.stepsToRun) {
+                if (sel == null || sel.name == null || !dag.has(sel.name)) {
+                    problems.add("stepsToRun names unknown step '" + (sel == null ? null : sel.name) + "'" + known(dag));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String known(Dag dag) {
+        List<String> names = dag.names();
+        return " (steps: " + String.join(", ", names.subList(0, Math.min(20, names.size())))
+                + (names.size() > 20 ? ", ..." : "") + ")";
+    }
+}
