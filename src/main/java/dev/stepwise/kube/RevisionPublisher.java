@@ -6,6 +6,7 @@ import dev.stepwise.api.v1alpha1.WorkflowRevisionSpec;
 import dev.stepwise.api.v1alpha1.WorkflowRevisionStatus;
 import dev.stepwise.core.status.Conditions;
 import dev.stepwise.core.graph.Dag;
+import dev.stepwise.core.workflow.PublishResult;
 import dev.stepwise.core.workflow.RevisionDecision;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -17,41 +18,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Creates a WorkflowRevision, owned by its Workflow, and writes its graph into its status. A revision
- * is born with the finalizer {@link #IN_USE}: deleting its Workflow lets the revision go only once no
- * unfinished Run uses it (see RevisionReconciler).
+ * Creates a WorkflowRevision, owned by its Workflow, and writes its graph into its status. The Runs
+ * that pin it become owners too, so deleting the Workflow lets them finish (see RevisionHolds); no
+ * finalizer holds it, so nothing waits for the operator.
  */
 public final class RevisionPublisher {
-    /** Held while an unfinished Run may still read the revision. */
-    public static final String IN_USE = "stepwise.dev/revision-in-use";
-
     private RevisionPublisher() {
     }
 
-    /** What became of a publish. */
-    public sealed interface Result permits Published, Taken, Failed {
-    }
-
-    /** Created now (or found as this very content of this Workflow, published before a restart). */
-    public record Published(WorkflowRevision revision) implements Result {
-    }
-
-    /** The name is another revision's (the cache lagged a publish, or another Workflow's): decide again. */
-    public record Taken(String message) implements Result {
-    }
-
-    /** The API server refused: the server's reason and message, for the Workflow's status. */
-    public record Failed(String reason, String message) implements Result {
-    }
-
-    public static Result publish(KubernetesClient client, WorkflowResource wf, RevisionDecision.Outcome outcome, Instant now) {
+    public static PublishResult publish(KubernetesClient client, WorkflowResource wf, RevisionDecision.Outcome outcome, Instant now) {
         WorkflowRevision rev = new WorkflowRevision();
         rev.setMetadata(new ObjectMetaBuilder()
                 .withName(outcome.name())
                 .withNamespace(wf.getMetadata().getNamespace())
                 .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
                 .addToLabels(Labels.WORKFLOW, Labels.truncate(wf.getMetadata().getName()))
-                .withFinalizers(IN_USE)
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(wf.getApiVersion()).withKind(wf.getKind())
                         .withName(wf.getMetadata().getName()).withUid(wf.getMetadata().getUid())
@@ -76,17 +57,17 @@ public final class RevisionPublisher {
                 boolean ours = created != null && wf.getMetadata().getUid().equals(Labels.controllerUid(created))
                         && Objects.equals(outcome.hash(), created.getSpec().hash);
                 if (!ours) {
-                    return new Taken("revision name " + outcome.name() + " is taken by another revision; deciding again");
+                    return new PublishResult.Taken("revision name " + outcome.name() + " is taken by another revision; deciding again");
                 }
             }
             if (created.getStatus() == null || created.getStatus().steps == null) {
                 created.setStatus(graphOf(spec, created.getMetadata().getGeneration(), now));
                 client.resource(created).updateStatus();
             }
-            return new Published(created);
+            return new PublishResult.Published(created);
         } catch (KubernetesClientException e) {
             ApiErrors.Failure f = ApiErrors.of(e);
-            return new Failed(f.reason(), f.message());
+            return new PublishResult.Failed(f.reason(), f.message());
         }
     }
 

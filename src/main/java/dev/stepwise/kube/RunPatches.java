@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
-/** Changes the operator makes to other Runs, as a user would with kubectl patch or delete. */
+/** Changes the operator makes to other Runs, as a user would with kubectl patch. */
 public final class RunPatches {
     private RunPatches() {
     }
@@ -21,11 +21,5 @@ public final class RunPatches {
                 throw e;
             }
         }
-    }
-
-    /** Deletes a finished Run of a workflow's history; its Jobs, pods and outputs Secret go with it (owner references). */
-    public static void delete(KubernetesClient client, String namespace, String name) {
-        client.resources(Run.class).inNamespace(namespace).withName(name)
-                .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     }
 }

@@ -92,6 +92,15 @@ public final class SensitiveOutputs {
         known.remove(runUid);
     }
 
+    /** Forgets every Run but these (the ones that still exist): a Run deleted mid-run is never told finished. */
+    public void retainOnly(java.util.Set<String> runUids) {
+        known.keySet().retainAll(runUids);
+    }
+
+    int remembered() {
+        return known.size();
+    }
+
     private static String encode(Map<String, String> values) {
         try {
             return Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(values));

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one place the reconcilers tell about a Run's status write: {@code StatusWrites.observe(run, next)}
- * in StatusWriter, where {@code run} still carries the previous status. Listeners (metrics, the
+ * in StatusWriter, after the API server took it, where {@code run} still carries the previous status. Listeners (metrics, the
  * activity log) are registered at startup; with none (tests without Quarkus) this does nothing.
  * A listener's failure is logged and never fails a reconcile.
  */
@@ -35,7 +35,7 @@ public final class StatusWrites {
         LISTENERS.remove(listener);
     }
 
-    /** Called right before a Run's status is written; {@code run.getStatus()} is the status it had. */
+    /** Called once a Run's status was written; {@code run.getStatus()} is the status it had before. */
     public static void observe(Run run, RunStatus next) {
         if (LISTENERS.isEmpty()) {
             return;

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Leader election for JOSDK (Quarkus Operator SDK turns it on in the prod profile when this bean
  * exists): every replica keeps its informers warm, only the Lease holder reconciles, and a leader
- * that cannot renew its Lease exits, so two replicas never act at once.
+ * that cannot renew its Lease exits (a Lease has no fencing; a step runs once because its Job name is fixed).
  */
 @Singleton
 public class LeaderElection {

@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Leader election settings (env STEPWISE_LEADER_ELECTION_*): on by default, so two replicas never act twice. */
+/** Leader election settings (env STEPWISE_LEADER_ELECTION_*): on by default, so one replica acts at a time (a Lease has no fencing: fixed Job names keep a step from running twice). */
 @ConfigMapping(prefix = "stepwise.leader-election")
 public interface LeaderElectionConfig {
     /** false = every replica reconciles (only for a single replica you never scale). */

@@ -13,8 +13,11 @@ import dev.stepwise.core.run.RunEvent;
 import dev.stepwise.core.run.RunFacts;
 import dev.stepwise.core.run.RunLifecycle;
 import dev.stepwise.core.run.RunPlan;
+import dev.stepwise.core.workflow.LastRun;
+import dev.stepwise.core.workflow.RevisionHolds;
 import dev.stepwise.kube.ApiErrors;
 import dev.stepwise.kube.RunActuator;
+import dev.stepwise.kube.RevisionOwners;
 import dev.stepwise.kube.RunEvents;
 import dev.stepwise.kube.RunObserver;
 import dev.stepwise.kube.RunPatches;
@@ -129,6 +132,7 @@ public class RunReconciler implements Reconciler<Run> {
 
         WorkflowLabel.ensure(client, run);
         RunPlan plan = RunLifecycle.decide(facts);
+        holdRevision(context, run, plan.status(), finished);
         if (plan.hasActions()) {
             InformerEventSource<Job, Run> jobs = Informers.source(context, Job.class);
             ActionResults results = new RunActuator(client, new StepJobBuilder(config.gitImage()).withFinishedJobTtl(config.finishedJobTtl()), outputs)
@@ -158,6 +162,22 @@ public class RunReconciler implements Reconciler<Run> {
         return new Reconciled(plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter()), plan.status());
     }
 
+    /**
+     * An unfinished Run owns the revision it pinned, before the pin is written, so the garbage
+     * collector keeps the revision while the Run needs it; a finished Run lets go. A finished Run
+     * reads only the cache: if its revision is not there, it is gone or holds nothing of it.
+     */
+    private static void holdRevision(Context<Run> context, Run run, RunStatus status, boolean finished) {
+        if (status.revision == null) {
+            return;
+        }
+        String ns = run.getMetadata().getNamespace();
+        Optional<WorkflowRevision> revision = finished
+                ? Informers.get(context, WorkflowRevision.class, status.revision, ns)
+                : revision(context, status.revision, ns);
+        revision.ifPresent(r -> RevisionOwners.hold(context.getClient(), r, run, RevisionHolds.holds(run, status)));
+    }
+
     private void wakeWorkflowOf(Run run) {
         if (run.getSpec() != null && run.getSpec().workflowRef != null) {
             workflowWakeups.wake(new ResourceID(run.getSpec().workflowRef.name, run.getMetadata().getNamespace()));
@@ -170,7 +190,7 @@ public class RunReconciler implements Reconciler<Run> {
         ApiErrors.Failure f = ApiErrors.of(e);
         LOG.warnf("reconciling Run %s/%s failed (retried with backoff): %s %s", run.getMetadata().getNamespace(),
                 run.getMetadata().getName(), f.reason(), f.message());
-        new RunEvents(context.getClient()).record(run, new RunEvent(RunEvent.Type.Warning, "ReconcileError",
+        new RunEvents(context.getClient()).recordRepeating(run, new RunEvent(RunEvent.Type.Warning, "ReconcileError",
                 f.reason() + ": " + f.message() + " (retrying)"), clock.instant());
         return ErrorStatusUpdateControl.noStatusUpdate();
     }

@@ -24,7 +24,6 @@ final class StatusWriter {
                 .withNamespace(run.getMetadata().getNamespace())
                 .build());
         fresh.setStatus(status);
-        dev.stepwise.metrics.StatusWrites.observe(run, status);
         if (LOG.isDebugEnabled()) {
             // what made this write: tells where a write could have been saved
             LOG.debugf("status of Run %s/%s (resourceVersion %s): %s", run.getMetadata().getNamespace(),
@@ -32,5 +31,7 @@ final class StatusWriter {
                     dev.stepwise.core.status.StatusDiff.paths(run.getStatus(), status));
         }
         PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
+        // counted once written: a refused write is retried, and would count its transitions twice
+        dev.stepwise.metrics.StatusWrites.observe(run, status);
     }
 }

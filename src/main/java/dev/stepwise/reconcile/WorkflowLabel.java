@@ -2,19 +2,12 @@ package dev.stepwise.reconcile;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.kube.Labels;
+import dev.stepwise.kube.MergePatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.jboss.logging.Logger;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.utils.URLUtils;
-import dev.stepwise.api.v1alpha1.ApiGroup;
 
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Labels every Run {@code stepwise.dev/workflow: <workflow>} (SPEC: {@code kubectl get runs -l
@@ -40,9 +33,9 @@ final class WorkflowLabel {
         if (labels != null && want.equals(labels.get(Labels.WORKFLOW))) {
             return;
         }
-        String patch = "{\"metadata\":{\"labels\":{\"" + Labels.WORKFLOW + "\":\"" + want + "\"}}}";
         try {
-            Run labelled = mergePatch(client, run, patch);
+            Run labelled = MergePatch.send(client, Run.class, run.getMetadata().getNamespace(), run.getMetadata().getName(),
+                    Map.of("metadata", Map.of("labels", Map.of(Labels.WORKFLOW, want))));
             if (labelled != null && labelled.getMetadata() != null && labelled.getMetadata().getUid() != null
                     && labelled.getMetadata().getUid().equals(run.getMetadata().getUid())) {
                 run.getMetadata().setResourceVersion(labelled.getMetadata().getResourceVersion());
@@ -53,29 +46,6 @@ final class WorkflowLabel {
             var f = dev.stepwise.kube.ApiErrors.of(e);
             LOG.warnf("could not label Run %s/%s %s=%s: %s %s", run.getMetadata().getNamespace(), run.getMetadata().getName(),
                     Labels.WORKFLOW, want, f.reason(), f.message());
-        }
-    }
-
-    /**
-     * One PATCH request. Fabric8's {@code withName(..).patch(ctx, String)} GETs the object first: one
-     * more request per Run for nothing.
-     */
-    private static Run mergePatch(KubernetesClient client, Run run, String patch) {
-        String url = URLUtils.join(client.getMasterUrl().toString(), "apis", ApiGroup.GROUP, ApiGroup.VERSION, "namespaces",
-                run.getMetadata().getNamespace(), "runs", run.getMetadata().getName());
-        HttpClient http = client.getHttpClient();
-        HttpRequest request = http.newHttpRequestBuilder().uri(url).method("PATCH", "application/merge-patch+json", patch).build();
-        try {
-            HttpResponse<String> response = http.sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
-            if (response.code() != 200) {
-                throw new KubernetesClientException("HTTP " + response.code() + ": " + response.body(), response.code(), null);
-            }
-            return client.getKubernetesSerialization().unmarshal(response.body(), Run.class);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KubernetesClientException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KubernetesClientException(e.getMessage(), e);
         }
     }
 }

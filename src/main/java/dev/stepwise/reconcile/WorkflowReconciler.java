@@ -6,16 +6,12 @@ import dev.stepwise.api.v1alpha1.Step;
 import dev.stepwise.api.v1alpha1.WorkflowResource;
 import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import dev.stepwise.api.v1alpha1.WorkflowStatus;
-import dev.stepwise.core.status.Conditions;
 import dev.stepwise.core.status.StatusCopy;
-import dev.stepwise.core.workflow.RevisionDecision;
-import dev.stepwise.core.workflow.RunCounts;
-import dev.stepwise.core.workflow.ScheduleDecision;
-import dev.stepwise.core.workflow.WorkflowReadiness;
+import dev.stepwise.core.run.RunEvent;
+import dev.stepwise.core.workflow.WorkflowLifecycle;
 import dev.stepwise.core.workflow.WorkflowValidator;
-import dev.stepwise.kube.Labels;
-import dev.stepwise.kube.RevisionPublisher;
-import dev.stepwise.kube.ScheduledRuns;
+import dev.stepwise.kube.RunEvents;
+import dev.stepwise.kube.WorkflowActuator;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 import java.time.Clock;
 import java.util.List;
@@ -36,8 +31,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Validates a Workflow, publishes {@code <workflow>-r<N>} revisions when what runs changes, and
- * reports its current revision and last Run.
+ * Runs a Workflow: reads what it needs from caches, asks the core ({@link WorkflowLifecycle}) for
+ * the status and what to do (publish a revision, start a schedule's slots, prune the history, wake
+ * Queued Runs), does it, lets the core judge what the API server refused, and writes the status
+ * whatever came of the side effects.
  */
 // JOSDK tells a controller of no deletion of another's resource (and supports no delete hook on its
 // own primary informer), so a Run deleted reaches its Workflow's counts and Queued Runs within this interval
@@ -61,7 +58,11 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
     public List<EventSource<?, WorkflowResource>> prepareEventSources(EventSourceContext<WorkflowResource> context) {
         var revisions = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(WorkflowRevision.class, WorkflowResource.class)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(WorkflowResource.class))
+                // by the Workflow's name, not its owner reference: a revision a Run still holds after its
+                // Workflow was deleted has lost that reference, and a Workflow created again under the
+                // name must count past it
+                .withSecondaryToPrimaryMapper((WorkflowRevision r) -> r.getSpec() == null || r.getSpec().workflow == null ? Set.of()
+                        : Set.of(new ResourceID(r.getSpec().workflow, r.getMetadata().getNamespace())))
                 .build(), context);
         // a new InstanceType can make an invalid Workflow valid: look again at those naming it
         var instanceTypes = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -93,105 +94,39 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
                 allTypes.stream().map(it -> it.getMetadata().getName()).collect(Collectors.toSet()),
                 allTypes.stream().filter(it -> it.getSpec() != null && it.getSpec().isDefaultType())
                         .map(it -> it.getMetadata().getName()).sorted().toList());
-        List<String> problems = WorkflowValidator.validate(wf.getSpec(), known);
-
-        WorkflowStatus status = new WorkflowStatus();
+        String ns = wf.getMetadata().getNamespace();
+        var facts = new WorkflowLifecycle.Facts(wf, known, context.getSecondaryResources(WorkflowRevision.class),
+                runIndex.ofWorkflow(ns, wf.getMetadata().getName()), clock.instant(), WorkflowLifecycle.Refusals.NONE);
+        WorkflowLifecycle.Plan plan = WorkflowLifecycle.decide(facts);
+        // a Run of this workflow came, ended or went: the first Queued ones may take its slot now
+        plan.wake().forEach(name -> wakeups.wake(new ResourceID(name, ns)));
+        if (plan.hasActions()) {
+            InformerEventSource<WorkflowRevision, WorkflowResource> revisions = Informers.source(context, WorkflowRevision.class);
+            WorkflowLifecycle.Refusals results = WorkflowActuator.act(context.getClient(), wf, plan, clock.instant(),
+                    // the next reconcile must see it even if the informer has not caught up
+                    rev -> revisions.handleRecentResourceCreate(ResourceID.fromResource(rev), rev));
+            if (!results.isEmpty()) {
+                plan = WorkflowLifecycle.decide(facts.withResults(results));
+            }
+        }
+        RunEvents events = new RunEvents(context.getClient());
+        for (WorkflowLifecycle.Warning w : plan.warnings()) {
+            events.recordRepeating(wf, new RunEvent(RunEvent.Type.Warning, w.reason(), w.message()), clock.instant());
+        }
         WorkflowStatus old = wf.getStatus() == null ? new WorkflowStatus() : wf.getStatus();
-        status.currentRevision = old.currentRevision;
-        status.revision = old.revision;
-        var runs = runIndex.ofWorkflow(wf.getMetadata().getNamespace(), wf.getMetadata().getName());
-        status.lastRun = LastRun.of(runs);
-        status.runCounts = RunCounts.of(runs);
-        if (dev.stepwise.core.start.Admission.limits(wf.getSpec())) {
-            // a Run of this workflow came, ended or went: the Queued ones may take its slot now
-            runs.stream().filter(r -> r.getStatus() != null && r.getStatus().phase == dev.stepwise.api.v1alpha1.RunPhase.Queued)
-                    .forEach(r -> wakeups.wake(ResourceID.fromResource(r)));
-        }
-        Long generation = wf.getMetadata().getGeneration();
-        status.observedGeneration = generation;
-        WorkflowReadiness readiness;
-        if (problems.isEmpty()) {
-            var revisions = context.getSecondaryResources(WorkflowRevision.class);
-            RevisionDecision.Outcome outcome = RevisionDecision.decide(wf.getMetadata().getName(), wf.getMetadata().getUid(),
-                    wf.getSpec(), revisions.stream().filter(r -> r.getSpec() != null && r.getSpec().revision != null)
-                            .map(WorkflowReconciler::published).toList());
-            boolean graphMissing = revisions.stream().anyMatch(r -> r.getMetadata().getName().equals(outcome.name())
-                    && (r.getStatus() == null || r.getStatus().steps == null));
-            RevisionPublisher.Result result = outcome.publish() || graphMissing
-                    ? RevisionPublisher.publish(context.getClient(), wf, outcome, clock.instant()) : null;
-            if (result instanceof RevisionPublisher.Published p) {
-                // the next reconcile must see it even if the informer has not caught up
-                InformerEventSource<WorkflowRevision, WorkflowResource> source = Informers.source(context, WorkflowRevision.class);
-                source.handleRecentResourceCreate(ResourceID.fromResource(p.revision()), p.revision());
-            }
-            readiness = result instanceof RevisionPublisher.Failed f ? WorkflowReadiness.publishFailed(outcome.number(), f.reason(), f.message())
-                    : result instanceof RevisionPublisher.Taken t ? WorkflowReadiness.publishing(t.message())
-                    : WorkflowReadiness.published(outcome.number());
-            if (readiness.current()) {
-                status.currentRevision = outcome.name();
-                status.revision = outcome.number();
-            }
-        } else {
-            readiness = WorkflowReadiness.invalid(problems);
-        }
-        java.time.Duration nextSlot = problems.isEmpty() ? schedule(wf, old, status, runs, context) : null;
-        java.time.Duration nextExpiry = prune(wf, runs, context);
-        status.conditions = Conditions.apply(old.conditions, readiness.conditions(), List.of(), generation, clock.instant());
         UpdateControl<WorkflowResource> control;
         java.time.Duration countsLater = null;
-        if (StatusCopy.same(old, status)) {
+        if (StatusCopy.same(old, plan.status())) {
             control = UpdateControl.noUpdate();
-        } else if ((countsLater = RunSummaryPace.hold(wf, old, status, clock.instant())) != null) {
+        } else if ((countsLater = RunSummaryPace.hold(wf, old, plan.status(), clock.instant())) != null) {
             control = UpdateControl.noUpdate();
         } else {
-            wf.setStatus(status);
+            wf.setStatus(plan.status());
             control = UpdateControl.patchStatus(wf);
             RunSummaryPace.written(wf, clock.instant());
         }
-        java.time.Duration again = sooner(sooner(readiness.lookAgain(), countsLater), sooner(nextSlot, nextExpiry));
+        java.time.Duration again = plan.requeueAfter() == null ? countsLater
+                : countsLater == null || plan.requeueAfter().compareTo(countsLater) <= 0 ? plan.requeueAfter() : countsLater;
         return again == null ? control : control.rescheduleAfter(again);
-    }
-
-    /** The sooner of two waits; null means none. */
-    private static java.time.Duration sooner(java.time.Duration a, java.time.Duration b) {
-        return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Deletes the finished Runs the workflow's runHistory no longer keeps; returns the wait until the next one expires. */
-    private java.time.Duration prune(WorkflowResource wf, java.util.Collection<Run> runs, Context<WorkflowResource> context) {
-        var now = clock.instant();
-        dev.stepwise.core.workflow.HistoryDecision.Prune p = dev.stepwise.core.workflow.HistoryDecision.decide(wf.getSpec().runHistory, runs, now);
-        for (String name : p.delete()) {
-            dev.stepwise.kube.RunPatches.delete(context.getClient(), wf.getMetadata().getNamespace(), name);
-        }
-        return p.wait(now);
-    }
-
-    /** Starts the Runs of slots that are due and records where each schedule stands; returns the wait until the next slot. */
-    private java.time.Duration schedule(WorkflowResource wf, WorkflowStatus old, WorkflowStatus status,
-                                        java.util.Collection<Run> runs, Context<WorkflowResource> context) {
-        var spec = wf.getSpec();
-        if ((spec.schedules == null || spec.schedules.isEmpty()) && old.schedules == null) {
-            return null;
-        }
-        var now = clock.instant();
-        boolean forbid = spec.concurrencyPolicyOrDefault() == dev.stepwise.api.v1alpha1.WorkflowSpec.ConcurrencyPolicy.Forbid;
-        Set<String> blocking = !forbid ? Set.of() : runs.stream()
-                .filter(run -> !dev.stepwise.core.start.Admission.finished(run))
-                .map(run -> run.getMetadata().getName()).collect(Collectors.toSet());
-        ScheduleDecision.Result r = ScheduleDecision.decide(wf.getMetadata().getName(), spec.schedules, old.schedules,
-                spec.activeOrDefault(), now, blocking);
-        for (ScheduleDecision.SlotRun slot : r.start()) {
-            ScheduledRuns.create(context.getClient(), wf, slot);
-        }
-        status.schedules = r.states().isEmpty() ? null : r.states();
-        status.nextScheduleTime = r.next() == null ? null : dev.stepwise.core.time.Times.format(r.next());
-        status.lastScheduleTime = r.last() != null ? dev.stepwise.core.time.Times.format(r.last()) : old.lastScheduleTime;
-        return r.wait(now);
-    }
-
-    private static RevisionDecision.Published published(WorkflowRevision r) {
-        return new RevisionDecision.Published(r.getSpec().revision, r.getSpec().hash, Labels.controllerUid(r),
-                r.getMetadata().getDeletionTimestamp() != null);
     }
 }

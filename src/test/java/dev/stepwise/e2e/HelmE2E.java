@@ -42,7 +42,6 @@ class HelmE2E {
     static void fromNothing() {
         client = E2eCluster.client();
         InClusterOperator.ensureImageLoaded();
-        InClusterOperator.releaseRevisionsWithoutOperator(client);
         InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         for (String crd : CRDS) {
             InClusterOperator.kubectl("delete", "crd", crd, "--ignore-not-found", "--wait=true", "--timeout=120s");
@@ -55,8 +54,6 @@ class HelmE2E {
             return;
         }
         try {
-            // the operator is uninstalled: nothing removes the revisions' "in use" finalizer
-            InClusterOperator.releaseRevisionsWithoutOperator(client);
             E2eCluster.deleteNamespace(client, watched);
             E2eCluster.deleteNamespace(client, other);
             try {

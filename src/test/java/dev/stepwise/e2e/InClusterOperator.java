@@ -152,31 +152,7 @@ final class InClusterOperator {
                 .until(() -> pods(client, namespace).isEmpty());
     }
 
-    /**
-     * Removes the "in use" finalizer from every WorkflowRevision left in the cluster. The operator
-     * removes it once no unfinished Run uses a revision; with the operator gone (an uninstall) a
-     * revision would block its namespace's and its CRD's deletion, so tests that start from nothing
-     * or clean up after an uninstall do by hand what README "Install" tells users to do.
-     */
-    static void releaseRevisionsWithoutOperator(KubernetesClient client) {
-        try {
-            for (var rev : client.resources(dev.stepwise.api.v1alpha1.WorkflowRevision.class).inAnyNamespace().list().getItems()) {
-                if (!rev.getMetadata().getFinalizers().isEmpty()) {
-                    client.resources(dev.stepwise.api.v1alpha1.WorkflowRevision.class).inNamespace(rev.getMetadata().getNamespace())
-                            .withName(rev.getMetadata().getName()).edit(r -> {
-                                r.getMetadata().setFinalizers(List.of());
-                                return r;
-                            });
-                }
-            }
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
-    }
-
-    /** Deletes a test namespace and waits until it is gone (the operator still running removes its finalizers). */
+    /** Deletes a test namespace and waits until it is gone. */
     static void deleteNamespaceAndWait(KubernetesClient client, String namespace) {
         if (namespace == null) {
             return;

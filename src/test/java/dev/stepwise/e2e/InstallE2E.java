@@ -56,7 +56,6 @@ class InstallE2E {
         client = E2eCluster.client();
         InClusterOperator.ensureImageLoaded();
         // from nothing: an earlier install (and its log) would blur what this one does
-        InClusterOperator.releaseRevisionsWithoutOperator(client);
         InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         auditOffset = OperatorRequests.mark();
         // README "Install", as written
@@ -79,7 +78,7 @@ class InstallE2E {
             return;
         }
         try {
-            // while the operator runs, so it releases the namespace's WorkflowRevisions
+            // what the last test left, if it did not get so far
             InClusterOperator.deleteNamespaceAndWait(client, ns);
             InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         } finally {
@@ -243,5 +242,24 @@ class InstallE2E {
         assertThat(unused).as("granted but never used by the operator (a grant used only on a rare path belongs in "
                 + "the annotation %s of operator/rbac/clusterrole.yaml)", OperatorRequests.RARELY_USED)
                 .isSubsetOf(rarelyUsed);
+    }
+
+    /**
+     * README "Removing Stepwise", the hard way: the operator is stopped before anything else, and
+     * deleting operator/ (CRDs and all) and the namespace must still finish: no object of ours waits
+     * for an operator that is gone. Its revisions are kept by owner references, not finalizers.
+     */
+    @Test
+    @Order(7)
+    void uninstallingWithTheOperatorStoppedFirstFinishes() {
+        assertThat(client.resources(dev.stepwise.api.v1alpha1.WorkflowRevision.class).inNamespace(ns).list().getItems())
+                .as("revisions of finished Runs are left").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getMetadata().getFinalizers()).isEmpty());
+        InClusterOperator.kubectl("-n", InClusterOperator.NAMESPACE, "scale", "deployment/" + InClusterOperator.NAME, "--replicas=0");
+        InClusterOperator.awaitGone(client, InClusterOperator.NAMESPACE);
+        InClusterOperator.kubectl("delete", "-k", "operator/", "--wait=true", "--timeout=120s");
+        InClusterOperator.deleteNamespaceAndWait(client, ns);
+        assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+                .noneMatch(c -> c.getMetadata().getName().endsWith(".stepwise.dev"));
     }
 }

@@ -43,7 +43,6 @@ class LeaderElectionE2E {
     static void installTwoReplicas() {
         client = E2eCluster.client();
         InClusterOperator.ensureImageLoaded();
-        InClusterOperator.releaseRevisionsWithoutOperator(client);
         InClusterOperator.kubectl("delete", "-k", "operator/", "--ignore-not-found", "--wait=true", "--timeout=180s");
         InClusterOperator.kubectl("apply", "-k", "operator/");
         InClusterOperator.kubectl("-n", InClusterOperator.NAMESPACE, "scale", "deployment/" + InClusterOperator.NAME, "--replicas=2");

@@ -28,7 +28,7 @@ abstract class OperatorE2E {
     @AfterAll
     static void stopOperator() {
         try {
-            // the operator releases the revisions of deleted namespaces (their finalizer): let it finish
+            // test namespaces deleted so far go before the next class starts
             awaitNamespacesGone(client);
             if (operator != null) {
                 operator.close();

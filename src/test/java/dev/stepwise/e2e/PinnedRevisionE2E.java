@@ -47,9 +47,10 @@ class PinnedRevisionE2E extends OperatorE2E {
                 client.batch().v1().jobs().inNamespace(ns).withName("before-first-1").get() != null);
 
         client.resources(WorkflowResource.class).inNamespace(ns).withName("pinned").delete();
-        await("the garbage collector asks to delete the revision").atMost(Duration.ofSeconds(30)).until(() -> {
+        await("the garbage collector drops the Workflow's reference; the Run's keeps the revision").atMost(Duration.ofSeconds(30)).until(() -> {
             WorkflowRevision r = client.resources(WorkflowRevision.class).inNamespace(ns).withName("pinned-r1").get();
-            return r != null && r.getMetadata().getDeletionTimestamp() != null;
+            return r != null && r.getMetadata().getDeletionTimestamp() == null && r.getMetadata().getFinalizers().isEmpty()
+                    && r.getMetadata().getOwnerReferences().stream().map(o -> o.getKind() + "/" + o.getName()).toList().equals(java.util.List.of("Run/before"));
         });
         // created again at once, with other content
         E2eCluster.applyYaml(client, workflow("new"), ns);

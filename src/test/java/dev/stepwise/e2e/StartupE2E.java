@@ -2,7 +2,6 @@ package dev.stepwise.e2e;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunPhase;
-import dev.stepwise.api.v1alpha1.WorkflowRevision;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +65,8 @@ class StartupE2E {
         assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
     }
 
-    /** Deletes the CRDs and with them every Stepwise object (revisions' finalizers are lifted first). */
+    /** Deletes the CRDs and with them every Stepwise object: nothing holds them (no finalizer waits for the operator). */
     private static void removeCrds() {
-        for (WorkflowRevision r : client.resources(WorkflowRevision.class).inAnyNamespace().list().getItems()) {
-            client.resource(r).edit(x -> {
-                x.getMetadata().setFinalizers(java.util.List.of());
-                return x;
-            });
-        }
         for (String name : new String[]{"workflows.stepwise.dev", "workflowrevisions.stepwise.dev", "runs.stepwise.dev", "instancetypes.stepwise.dev"}) {
             client.apiextensions().v1().customResourceDefinitions().withName(name).delete();
         }

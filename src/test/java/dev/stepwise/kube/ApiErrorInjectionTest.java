@@ -174,13 +174,24 @@ class ApiErrorInjectionTest {
                 .andReturn(500, MockApi.status(500, "InternalError", "etcdserver: leader changed")).always();
         api.server.expect().post().withPath("/api/v1/namespaces/data/events").andReturn(201, "{}").always();
 
+        java.util.List<String> counted = new java.util.ArrayList<>();
+        dev.stepwise.metrics.StatusWrites.Listener metrics = (r, previous, next, transitions) -> counted.add(next.phase + "");
+        dev.stepwise.metrics.StatusWrites.register(metrics);
         Exception failure = null;
+        RunStatus running = new RunStatus();
+        running.phase = dev.stepwise.api.v1alpha1.RunPhase.Running;
+        running.startedAt = "2026-01-01T10:00:00Z";
+        assertThat(dev.stepwise.metrics.RunTransitions.between(run.getStatus(), running, null)).as("a start, if it were written")
+                .extracting(t -> t.kind().name()).containsExactly("RunStarted");
         try {
-            dev.stepwise.reconcile.StatusWriterAccess.write(run, new RunStatus(), api.context());
+            dev.stepwise.reconcile.StatusWriterAccess.write(run, running, api.context());
         } catch (KubernetesClientException e) {
             failure = e;
+        } finally {
+            dev.stepwise.metrics.StatusWrites.unregister(metrics);
         }
         assertThat(failure).as("the failure reaches the framework, which retries").isNotNull();
+        assertThat(counted).as("a refused write counts no transition (its retry will)").isEmpty();
         new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger(),
                 new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex()).updateErrorStatus(run, api.context(), failure);
 
@@ -271,8 +282,8 @@ class ApiErrorInjectionTest {
             api.server.expect().post().withPath(path).andReturn(code, MockApi.status(code, code == 403 ? "Forbidden" : code == 429
                     ? "TooManyRequests" : "InternalError", "refused with " + code)).once();
             var result = RevisionPublisher.publish(api.client, wf, outcome, Fixtures.T0);
-            assertThat(result).isInstanceOf(RevisionPublisher.Failed.class);
-            var f = (RevisionPublisher.Failed) result;
+            assertThat(result).isInstanceOf(dev.stepwise.core.workflow.PublishResult.Failed.class);
+            var f = (dev.stepwise.core.workflow.PublishResult.Failed) result;
             WorkflowReadiness readiness = WorkflowReadiness.publishFailed(outcome.number(), f.reason(), f.message());
             var ready = readiness.conditions().stream().filter(c -> c.type().equals("Ready")).findFirst().orElseThrow();
             assertThat(ready.status()).isEqualTo(Conditions.FALSE);
@@ -282,7 +293,7 @@ class ApiErrorInjectionTest {
         }
         api.server.expect().post().delay(3, TimeUnit.SECONDS).withPath(path).andReturn(201, "{}").once();
         var silent = RevisionPublisher.publish(api.client, wf, outcome, Fixtures.T0);
-        assertThat(silent).isInstanceOfSatisfying(RevisionPublisher.Failed.class, f -> assertThat(f.reason()).isEqualTo("Timeout"));
+        assertThat(silent).isInstanceOfSatisfying(dev.stepwise.core.workflow.PublishResult.Failed.class, f -> assertThat(f.reason()).isEqualTo("Timeout"));
     }
 
     @Test
@@ -296,7 +307,7 @@ class ApiErrorInjectionTest {
         other.getSpec().hash = "another-edit";
         api.server.expect().post().withPath(path).andReturn(409, MockApi.status(409, "AlreadyExists", "exists")).once();
         api.server.expect().get().withPath(path + "/etl-r1").andReturn(200, other).once();
-        assertThat(RevisionPublisher.publish(api.client, wf, outcome, Fixtures.T0)).isInstanceOf(RevisionPublisher.Taken.class);
+        assertThat(RevisionPublisher.publish(api.client, wf, outcome, Fixtures.T0)).isInstanceOf(dev.stepwise.core.workflow.PublishResult.Taken.class);
     }
 
     /** Drops the requests the server recorded so far (earlier tests'). */

@@ -201,6 +201,58 @@ class RunReconcilerIT {
         assertThat(done.getStatus().observedGeneration).isEqualTo(done.getMetadata().getGeneration());
     }
 
+    /**
+     * Pinned means pinned without a finalizer: an unfinished Run owns its revision (so the garbage
+     * collector, which this API server lacks and the test plays, keeps it), lets go when it ends, and
+     * a revision left with no owner is deleted; one published with the old finalizer loses it.
+     */
+    @Test
+    void anUnfinishedRunOwnsItsRevisionUntilItEndsAndARevisionNobodyOwnsGoes() {
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: held}
+                spec:
+                  steps: [{name: a, image: busybox:1.36}]
+                """);
+        Run started = startRun("held-1", "held", Map.of());
+        Job job = awaitJob("held-1-a-1");
+        var revisions = client.resources(dev.stepwise.api.v1alpha1.WorkflowRevision.class).inNamespace(NS);
+        assertThat(revisions.withName("held-r1").get().getMetadata().getOwnerReferences())
+                .extracting(o -> o.getKind() + "/" + o.getName() + "/" + o.getController())
+                .containsExactly("Workflow/held/true", "Run/held-1/null");
+        assertThat(revisions.withName("held-r1").get().getMetadata().getFinalizers()).isEmpty();
+
+        // the Workflow is deleted: the garbage collector drops its reference, the Run's keeps the revision
+        client.resources(WorkflowResource.class).inNamespace(NS).withName("held").delete();
+        var r1 = revisions.withName("held-r1").get();
+        r1.getMetadata().getOwnerReferences().removeIf(o -> "Workflow".equals(o.getKind()));
+        revisions.resource(r1).update();
+
+        kubelet.terminated(kubelet.createPod(job), 0, "");
+        assertThat(awaitPhase("held-1", RunPhase.Succeeded).getMetadata().getUid()).isEqualTo(started.getMetadata().getUid());
+        await("the revision nobody owns any more is deleted").atMost(WAIT).until(() -> revisions.withName("held-r1").get() == null);
+
+        // a revision from before: the old finalizer goes, since no unfinished Run pinned it
+        var legacy = Yaml.load(dev.stepwise.api.v1alpha1.WorkflowRevision.class, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: WorkflowRevision
+                metadata: {name: gone-r1, finalizers: [stepwise.dev/revision-in-use, example.com/keep]}
+                spec:
+                  workflow: gone
+                  revision: 1
+                  template: {steps: [{name: a, image: busybox:1.36}]}
+                """);
+        legacy.getMetadata().setNamespace(NS);
+        revisions.resource(legacy).create();
+        await("the old finalizer is removed, others stay").atMost(WAIT).until(() -> revisions.withName("gone-r1").get(),
+                r -> r.getMetadata().getFinalizers().equals(java.util.List.of("example.com/keep")));
+        revisions.withName("gone-r1").edit(r -> {
+            r.getMetadata().setFinalizers(java.util.List.of());
+            return r;
+        });
+    }
+
     /** The Workflow keeps no Run informer of its own: the Run controller's cache and its wake-ups must keep it current. */
     @Test
     void theWorkflowsStatusFollowsItsRunsThroughStartEndAndDeletion() {

@@ -244,7 +244,8 @@ class WorkflowReconcilerIT {
             assertThat(r.getSpec().hash).as("revision %s holds the content its hash says", r.getMetadata().getName())
                     .isEqualTo(dev.stepwise.core.workflow.ContentHash.of(r.getSpec().template));
             assertThat(r.getMetadata().getName()).isEqualTo("edited-r" + r.getSpec().revision);
-            assertThat(r.getMetadata().getFinalizers()).contains("stepwise.dev/revision-in-use");
+            assertThat(r.getMetadata().getFinalizers()).as("no finalizer: deleting never waits for the operator").isEmpty();
+            assertThat(r.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getController()).isTrue());
         }
     }
 }

@@ -23,7 +23,7 @@ public final class TestOperator implements AutoCloseable {
         var runs = new dev.stepwise.reconcile.RunIndex();
         operator.register(new WorkflowReconciler(clock, wakeups, workflowWakeups, runs));
         operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs));
-        operator.register(new RevisionReconciler());
+        operator.register(new RevisionReconciler(runs));
         operator.start();
     }
 

@@ -21,6 +21,9 @@ public class RunStatus extends StatusBase {
     @JsonPropertyDescription("Name of the pinned WorkflowRevision.")
     public String revision;
 
+    @JsonPropertyDescription("UID of the pinned WorkflowRevision: a retry pins the very object this Run ran, never one published again under its name.")
+    public String revisionUid;
+
     @JsonPropertyDescription("What started the Run: manual | schedule | retry | webhook.")
     public String trigger;
 

@@ -112,6 +112,9 @@ final class RunPlanner {
         }
         status.workflow = plan.workflowName;
         status.revision = plan.revisionName;
+        if (status.revisionUid == null) {
+            status.revisionUid = pin.revision().getMetadata().getUid();
+        }
         status.params = new LinkedHashMap<>(plan.params);
         if (status.trigger == null) {
             status.trigger = triggerOf(plan.facts.run());

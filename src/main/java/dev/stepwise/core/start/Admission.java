@@ -2,6 +2,7 @@ package dev.stepwise.core.start;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.WorkflowSpec;
+import dev.stepwise.core.workflow.RunQueue;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,8 +42,7 @@ public final class Admission {
 
     /** Whether the workflow limits its Runs at all (else every Run starts at once, with no look at the others). */
     public static boolean limits(WorkflowSpec spec) {
-        return spec != null && (spec.concurrencyPolicyOrDefault() != WorkflowSpec.ConcurrencyPolicy.Allow
-                || spec.maxConcurrentRunsOrDefault() > 0);
+        return RunQueue.limits(spec);
     }
 
     /**
@@ -98,22 +98,15 @@ public final class Admission {
     }
 
     /** Higher priority first, then older, then by name. */
-    static final Comparator<Run> QUEUE_ORDER = Comparator
-            .comparing((Run r) -> -priority(r))
-            .thenComparing(r -> r.getMetadata().getCreationTimestamp() == null ? "" : r.getMetadata().getCreationTimestamp())
-            .thenComparing(r -> r.getMetadata().getName());
-
-    private static int priority(Run r) {
-        return r.getSpec() == null || r.getSpec().priority == null ? 0 : r.getSpec().priority;
-    }
+    static final Comparator<Run> QUEUE_ORDER = RunQueue.ORDER;
 
     /** Pinned its revision: it holds a slot until it finishes. */
     public static boolean started(Run r) {
-        return r.getStatus() != null && r.getStatus().revision != null;
+        return RunQueue.started(r);
     }
 
     public static boolean finished(Run r) {
-        return r.getStatus() != null && r.getStatus().phase != null && r.getStatus().phase.isFinished();
+        return RunQueue.finished(r);
     }
 
     private static String names(List<Run> runs) {

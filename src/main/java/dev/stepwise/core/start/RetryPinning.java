@@ -53,9 +53,7 @@ public final class RetryPinning {
         if (revision.isEmpty()) {
             return fail("retryOf: revision '" + s.revision + "' that run '" + name + "' ran no longer exists");
         }
-        Instant published = Times.parse(revision.get().getMetadata().getCreationTimestamp());
-        Instant ran = Times.parse(s.startedAt);
-        if (published != null && ran != null && published.isAfter(ran)) {
+        if (publishedAgain(revision.get(), s)) {
             // a Workflow deleted and re-created publishes its numbers again: same name, other content
             return fail("retryOf: revision '" + s.revision + "' was published again after run '" + name
                     + "' ran (its Workflow was re-created), so it no longer holds what that Run ran");
@@ -65,6 +63,21 @@ public final class RetryPinning {
             params.putAll(run.getSpec().params);
         }
         return RevisionPinning.pin(run, revision.get(), params, original);
+    }
+
+    /**
+     * Whether the revision of this name is another object than the one the Run pinned: by UID, which
+     * no clock can get wrong. Runs pinned before the UID was recorded fall back to comparing the
+     * revision's creation (API server clock) with the Run's start (operator clock), which a skew
+     * between the two can fool.
+     */
+    static boolean publishedAgain(WorkflowRevision revision, RunStatus ran) {
+        if (ran.revisionUid != null) {
+            return !ran.revisionUid.equals(revision.getMetadata().getUid());
+        }
+        Instant published = Times.parse(revision.getMetadata().getCreationTimestamp());
+        Instant started = Times.parse(ran.startedAt);
+        return published != null && started != null && published.isAfter(started);
     }
 
     private static RevisionPinning.Result fail(String message) {

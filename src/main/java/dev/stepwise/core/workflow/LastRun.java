@@ -1,4 +1,4 @@
-package dev.stepwise.reconcile;
+package dev.stepwise.core.workflow;
 
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.RunStatus;
@@ -10,16 +10,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The newest Run of a Workflow, as its status shows it. */
-final class LastRun {
+public final class LastRun {
     private LastRun() {
     }
 
     /** What of a Run its Workflow's status shows (name and creation time never change). */
-    static List<Object> fields(RunStatus s) {
+    public static List<Object> fields(RunStatus s) {
         return s == null ? List.of() : Arrays.asList(s.phase, s.startedAt, s.finishedAt);
     }
 
-    static WorkflowStatus.RunSummary of(Collection<Run> runs) {
+    public static WorkflowStatus.RunSummary of(Collection<Run> runs) {
         return runs.stream()
                 .max(Comparator.comparing((Run r) -> r.getMetadata().getCreationTimestamp() == null ? "" : r.getMetadata().getCreationTimestamp())
                         .thenComparing(r -> r.getMetadata().getName()))
