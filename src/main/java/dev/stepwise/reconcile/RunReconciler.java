@@ -23,6 +23,7 @@ import dev.stepwise.kube.RunObserver;
 import dev.stepwise.kube.RunPatches;
 import dev.stepwise.kube.SensitiveOutputs;
 import dev.stepwise.kube.StepJobBuilder;
+import dev.stepwise.kube.notify.Notifier;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs a Run: reads what it needs, asks the core ({@link RunLifecycle}) what the Run's status is and
@@ -62,6 +64,7 @@ import java.util.function.Supplier;
 @GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 120_000)
 public class RunReconciler implements Reconciler<Run> {
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
+    private static final Duration FORGET_EVERY = Duration.ofMinutes(5);
     private final Clock clock;
     private final StepwiseConfig config;
     /** Remembers what it stored per Run, so it is made once, with the first event sources. */
@@ -71,17 +74,19 @@ public class RunReconciler implements Reconciler<Run> {
     private final WorkflowWakeups workflowWakeups;
     private final RunIndex runIndex;
     private final AdmissionLedger ledger;
-    private final dev.stepwise.kube.Notifier notifier;
+    private final Notifier notifier;
+    /** When the notifier next forgets the Runs that are gone (JOSDK tells this controller of no deletion). */
+    private volatile Instant nextForget = Instant.EPOCH;
 
     public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger,
-                         WorkflowWakeups workflowWakeups, RunIndex runIndex) {
+                         WorkflowWakeups workflowWakeups, RunIndex runIndex, Notifier notifier) {
         this.clock = clock;
         this.config = config;
         this.wakeups = wakeups;
         this.workflowWakeups = workflowWakeups;
         this.runIndex = runIndex;
         this.ledger = ledger;
-        this.notifier = new dev.stepwise.kube.Notifier(clock);
+        this.notifier = notifier;
     }
 
     @Override
@@ -155,6 +160,7 @@ public class RunReconciler implements Reconciler<Run> {
         }
         ResourceID id = ResourceID.fromResource(run);
         plan.notifications().forEach(n -> notifier.send(client, run, n, () -> wakeups.wake(id)));
+        forgetDeletedRuns(context, now);
         if (plan.status().phase != null && plan.status().phase.isFinished()) {
             outputs.forget(run.getMetadata().getUid());
         }
@@ -176,6 +182,17 @@ public class RunReconciler implements Reconciler<Run> {
                 ? Informers.get(context, WorkflowRevision.class, status.revision, ns)
                 : revision(context, status.revision, ns);
         revision.ifPresent(r -> RevisionOwners.hold(context.getClient(), r, run, RevisionHolds.holds(run, status)));
+    }
+
+    /** Every few minutes: what the notifier and the outputs store keep of Runs deleted mid-run (never told finished) is dropped. */
+    private void forgetDeletedRuns(Context<Run> context, Instant now) {
+        if (now.isBefore(nextForget)) {
+            return;
+        }
+        nextForget = now.plus(FORGET_EVERY);
+        Set<String> live = context.getPrimaryCache().list().map(r -> r.getMetadata().getUid()).collect(Collectors.toSet());
+        notifier.retainOnly(live);
+        sensitive.retainOnly(live);
     }
 
     private void wakeWorkflowOf(Run run) {

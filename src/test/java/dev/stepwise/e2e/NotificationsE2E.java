@@ -20,8 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Notifications to a small HTTP receiver this test starts (the operator runs on this machine, so it
- * reaches localhost): RuntimeExceeded while the Run runs, then Succeeded; a 503 is retried; each
- * attempt is an Event; the URL (it holds a token) is never in the operator's log.
+ * reaches 127.0.0.1, which OperatorProcess allow-lists: plain http to a loopback address is refused
+ * otherwise): RuntimeExceeded while the Run runs, then Succeeded; a 503 is retried; each attempt is
+ * an Event; the URL (it holds a token) is never in the operator's log.
  */
 class NotificationsE2E extends OperatorE2E {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -98,6 +98,8 @@ final class OperatorProcess implements AutoCloseable {
         pb.environment().put("KUBECONFIG", E2eCluster.kubeconfig());
         // the clone init container's image: the one dev/cluster preloads (nothing can be pulled here)
         pb.environment().put("STEPWISE_GIT_IMAGE", E2eCluster.gitImage());
+        // NotificationsE2E's receiver listens on this machine over http: only the allow-list lets it be reached
+        pb.environment().put("STEPWISE_NOTIFICATIONS_ALLOWED_HOSTS", "127.0.0.1");
         try {
             Files.writeString(log, "=== e2e: starting the operator at " + Instant.now() + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

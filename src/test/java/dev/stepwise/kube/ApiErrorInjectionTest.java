@@ -192,8 +192,14 @@ class ApiErrorInjectionTest {
         }
         assertThat(failure).as("the failure reaches the framework, which retries").isNotNull();
         assertThat(counted).as("a refused write counts no transition (its retry will)").isEmpty();
-        new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger(),
-                new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex()).updateErrorStatus(run, api.context(), failure);
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (var notifier = new dev.stepwise.kube.notify.Notifier(vertx, Clock.systemUTC(), dev.stepwise.kube.notify.AddressPolicy.strict())) {
+            new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger(),
+                    new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex(), notifier)
+                    .updateErrorStatus(run, api.context(), failure);
+        } finally {
+            vertx.close();
+        }
 
         String event = lastBody("/api/v1/namespaces/data/events");
         assertThat(event).contains("\"reason\":\"ReconcileError\"").contains("InternalError: etcdserver: leader changed (retrying)");

@@ -1,17 +1,22 @@
 package dev.stepwise.testing;
 
+import dev.stepwise.kube.notify.AddressPolicy;
+import dev.stepwise.kube.notify.Notifier;
 import dev.stepwise.reconcile.RevisionReconciler;
 import dev.stepwise.reconcile.RunReconciler;
 import dev.stepwise.reconcile.StepwiseConfig;
 import dev.stepwise.reconcile.WorkflowReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.vertx.core.Vertx;
 
 import java.time.Duration;
 
 /** Our reconcilers in a plain JOSDK Operator (no Quarkus), with a clock the test controls. */
 public final class TestOperator implements AutoCloseable {
     private final Operator operator;
+    private final Vertx vertx = Vertx.vertx();
+    private final Notifier notifier;
     public final MutableClock clock;
 
     public TestOperator(KubernetesClient client, MutableClock clock) {
@@ -22,7 +27,9 @@ public final class TestOperator implements AutoCloseable {
         var workflowWakeups = new dev.stepwise.reconcile.WorkflowWakeups();
         var runs = new dev.stepwise.reconcile.RunIndex();
         operator.register(new WorkflowReconciler(clock, wakeups, workflowWakeups, runs));
-        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs));
+        notifier = new Notifier(vertx, clock, AddressPolicy.strict());
+        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs,
+                notifier));
         operator.register(new RevisionReconciler(runs));
         operator.start();
     }
@@ -64,5 +71,7 @@ public final class TestOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        notifier.close();
+        vertx.close();
     }
 }

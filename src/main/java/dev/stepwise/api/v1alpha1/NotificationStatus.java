@@ -18,7 +18,7 @@ public class NotificationStatus {
     @JsonPropertyDescription("Attempts so far.")
     public Integer attempts;
 
-    @JsonPropertyDescription("What the last attempt got, e.g. HTTP 200, HTTP 503, connection refused.")
+    @JsonPropertyDescription("What the last attempt got, coarse: HTTP 200, HTTP 503, connect failed, timed out, TLS failed, refused: private address.")
     public String lastResult;
 
     @JsonPropertyDescription("When the last attempt ended.")

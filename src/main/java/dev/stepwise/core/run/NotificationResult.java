@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param index  the notification's index in the workflow's notifications
  * @param event  Succeeded, Failed, Cancelled or RuntimeExceeded
  * @param ok     the receiver answered 2xx
- * @param result e.g. "HTTP 200", "HTTP 503", "connection refused"
+ * @param result coarse, never the remote's words: "HTTP 200", "HTTP 503", "connect failed", "timed out", "TLS failed",
+ *               "refused: private address"
  */
 public record NotificationResult(int index, String event, boolean ok, String result, Instant at) {
 }
