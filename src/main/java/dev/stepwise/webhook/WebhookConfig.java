@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** Settings of the webhook endpoint (env STEPWISE_WEBHOOK_*; README "Running unattended" and the settings table). */
 @ConfigMapping(prefix = "stepwise.webhook")
@@ -15,6 +16,9 @@ public interface WebhookConfig {
     /** Accepted calls a minute for all Workflows together before 429. */
     @WithDefault("600")
     int globalCallsPerMinute();
+
+    /** A port of its own for POST /webhooks/..., so it can be exposed alone; unset: the HTTP port (8080). */
+    OptionalInt port();
 
     /** How long a webhook's token is kept after it was read from its Secret: a rotated token counts within it. */
     @WithDefault("30s")
