@@ -93,8 +93,7 @@ public final class WebhookHandler {
         try {
             return answer(namespace, workflow, authorization, body, from);
         } catch (WebhookTokens.Unavailable e) {
-            LOG.warnf("webhook of workflow %s/%s: %s: %s", namespace, workflow, e.getMessage(),
-                    e.getCause() == null ? "retrying shortly" : e.getCause().getMessage());
+            // WebhookTokens logged the failed read; the calls until its next try are not worth a line each
             return UNAVAILABLE;
         } catch (RuntimeException e) {
             LOG.warnf(e, "webhook of workflow %s/%s: could not start a Run", namespace, workflow);
@@ -111,7 +110,7 @@ public final class WebhookHandler {
         }
         String where = namespace + "/" + workflow;
         WorkflowResource wf = workflows.get(namespace, workflow);
-        if (!WebhookWorkflows.open(wf)) {
+        if (!WebhookWorkflows.hasOpenWebhook(wf)) {
             return refuse("no open webhook for workflow " + where, from);
         }
         byte[] given = bearer(authorization).getBytes(StandardCharsets.UTF_8);

@@ -3,7 +3,10 @@ package dev.stepwise.webhook;
 import dev.stepwise.kube.SecretValues;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
 
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * shorter than {@link #MIN_BYTES} keeps the webhook closed; the reporter hears why, once per change.
  */
 final class WebhookTokens {
+    private static final Logger LOG = Logger.getLogger(WebhookTokens.class);
     /** Shorter tokens are refused: guessable, and likely a placeholder. */
     static final int MIN_BYTES = 16;
     /** After a failed Secret read, the next try waits this long (calls meanwhile keep the last token, or 503). */
@@ -29,10 +33,10 @@ final class WebhookTokens {
         void closed(String namespace, String workflow, String problem);
     }
 
-    /** A Secret could not be read and no earlier token is at hand. */
+    /** A Secret could not be read and no earlier token is at hand (logged where it happened, at most every {@link #RETRY}). */
     static final class Unavailable extends RuntimeException {
-        Unavailable(Throwable cause) {
-            super("the webhook's token Secret could not be read", cause);
+        Unavailable() {
+            super("the webhook's token Secret could not be read", null, false, false);
         }
     }
 
@@ -95,35 +99,49 @@ final class WebhookTokens {
         if (e == null) {
             return null;
         }
+        Token read;
+        boolean report;
         synchronized (e) {
             Instant now = clock.instant();
             boolean fresh = e.fetchedAt != null && now.isBefore(e.fetchedAt.plus(ttl));
             boolean waiting = e.retryAt != null && now.isBefore(e.retryAt);
             if (fresh || waiting) {
                 if (e.token == null) {
-                    throw new Unavailable(null);
+                    throw new Unavailable();
                 }
                 return e.token;
             }
-            String value;
             try {
-                value = SecretValues.read(client, e.namespace, e.ref);
-            } catch (RuntimeException ex) {
-                e.retryAt = now.plus(RETRY);
-                if (e.token == null) {
-                    throw new Unavailable(ex);
+                read = check(e.ref, SecretValues.read(client, e.namespace, e.ref));
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+                    return unreadable(e, now, ex);
                 }
-                return e.token;
+                // lasts until someone grants it: a closed webhook, not an outage
+                read = new Token(null, "the operator may not read Secret '" + e.ref.getName() + "'");
+            } catch (RuntimeException ex) {
+                return unreadable(e, now, ex);
             }
-            Token token = check(e.ref, value);
-            if (token.problem() != null && (e.token == null || !token.problem().equals(e.token.problem()))) {
-                reporter.closed(e.namespace, e.workflow, token.problem());
-            }
-            e.token = token;
+            report = read.problem() != null && (e.token == null || !read.problem().equals(e.token.problem()));
+            e.token = read;
             e.fetchedAt = now;
             e.retryAt = null;
-            return token;
         }
+        if (report) {
+            reporter.closed(e.namespace, e.workflow, read.problem());
+        }
+        return read;
+    }
+
+    /** The Secret could not be read now: keep the last token (or none: 503) and try again after {@link #RETRY}. */
+    private static Token unreadable(Entry e, Instant now, RuntimeException ex) {
+        e.retryAt = now.plus(RETRY);
+        LOG.warnf("webhook of workflow %s/%s: could not read Secret %s (%s); next try in %ds", e.namespace, e.workflow,
+                e.ref.getName(), ex.getMessage(), RETRY.toSeconds());
+        if (e.token == null) {
+            throw new Unavailable();
+        }
+        return e.token;
     }
 
     static Token check(SecretKeySelector ref, String value) {

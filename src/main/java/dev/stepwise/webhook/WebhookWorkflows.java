@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.jboss.logging.Logger;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,7 +53,7 @@ final class WebhookWorkflows implements AutoCloseable {
 
             private void seen(WorkflowResource wf) {
                 String key = Cache.metaNamespaceKeyFunc(wf);
-                if (open(wf)) {
+                if (hasOpenWebhook(wf)) {
                     listener.opened(key, wf);
                 } else {
                     listener.closed(key);
@@ -77,7 +79,7 @@ final class WebhookWorkflows implements AutoCloseable {
         });
     }
 
-    static boolean open(WorkflowResource wf) {
+    static boolean hasOpenWebhook(WorkflowResource wf) {
         return wf != null && wf.getSpec() != null && wf.getSpec().webhook != null && wf.getSpec().webhook.isEnabled();
     }
 
@@ -96,8 +98,8 @@ final class WebhookWorkflows implements AutoCloseable {
         return informer == null ? null : informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
     }
 
-    private java.util.Collection<SharedIndexInformer<WorkflowResource>> informers() {
-        return all != null ? java.util.List.of(all) : byNamespace.values();
+    private Collection<SharedIndexInformer<WorkflowResource>> informers() {
+        return all != null ? List.of(all) : byNamespace.values();
     }
 
     @Override

@@ -300,6 +300,15 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void aSecretTheOperatorMayNotReadKeepsTheWebhookClosedLikeAMissingOne() {
+        server.expect().get().withPath("/api/v1/namespaces/data/secrets/hook")
+                .andReturn(403, MockApi.status(403, "Forbidden", "secrets \"hook\" is forbidden: User cannot get")).once();
+        assertUnauthorized(call("data", "plain", "Bearer " + TOKEN, "{}"));
+        assertThat(client.v1().events().inNamespace("data").list().getItems()).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo("webhook closed: the operator may not read Secret 'hook'"));
+    }
+
+    @Test
     void refusedCallsAreLoggedAtMostOncePerIntervalWithTheCountOfTheOthers() {
         List<String> lines = new ArrayList<>();
         RefusalLog log = new RefusalLog(clock, Duration.ofSeconds(60), lines::add);
