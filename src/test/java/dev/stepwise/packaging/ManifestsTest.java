@@ -169,4 +169,37 @@ class ManifestsTest {
         kustomized.path("containers").get(0).path("env").forEach(e -> kustomizeEnv.add(e.path("name").asText()));
         assertThat(chartEnv).containsAll(kustomizeEnv);
     }
+
+    @Test
+    void theWebhookOnAPortOfItsOwnIsTheSameInTheChartAndInTheComponent() throws Exception {
+        JsonNode defaultPod = container(one(helmTemplate(), "Deployment", "stepwise-operator"));
+        assertThat(defaultPod.path("env").toString()).doesNotContain("STEPWISE_WEBHOOK_PORT");
+        assertThat(kinds(helmTemplate(), "Service")).extracting(svc -> svc.path("metadata").path("name").asText())
+                .containsExactly("stepwise-operator-metrics");
+
+        List<JsonNode> charted = helmTemplate("webhook.port=8081");
+        // an overlay as a user writes one: the plain manifests plus the component (kustomize wants relative paths)
+        Path overlay = Files.createDirectories(Path.of("target", "manifests-test", "webhook-port"));
+        Files.writeString(overlay.resolve("kustomization.yaml"), """
+                namespace: stepwise-system
+                resources: [../../../operator]
+                components: [../../../operator/webhook-port]
+                """);
+        List<JsonNode> kustomized = docs(exec(List.of(Tools.kubectl().toString(), "kustomize", overlay.toString())));
+        // objects compare by their fields, in any order (kustomize and helm each sort them their way)
+        for (List<JsonNode> docs : List.of(charted, kustomized)) {
+            JsonNode c = container(one(docs, "Deployment", "stepwise-operator"));
+            assertThat(c.path("ports")).isEqualTo(YAML.readTree("[{name: http, containerPort: 8080}, {name: webhook, containerPort: 8081}]"));
+            assertThat(c.path("env").toString()).contains("{\"name\":\"STEPWISE_WEBHOOK_PORT\",\"value\":\"8081\"}");
+            JsonNode svc = one(docs, "Service", "stepwise-operator-webhook");
+            assertThat(svc.path("metadata").path("namespace").asText()).isEqualTo("stepwise-system");
+            assertThat(svc.path("spec").path("ports")).isEqualTo(YAML.readTree("[{name: webhook, port: 8081, targetPort: webhook}]"));
+            assertThat(svc.path("spec").path("selector"))
+                    .isEqualTo(one(docs, "Service", "stepwise-operator-metrics").path("spec").path("selector"));
+        }
+    }
+
+    private static JsonNode container(JsonNode deployment) {
+        return deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    }
 }
