@@ -73,18 +73,20 @@ public class RunReconciler implements Reconciler<Run> {
     private final RunWakeups wakeups;
     private final WorkflowWakeups workflowWakeups;
     private final RunIndex runIndex;
+    private final WorkflowIndex workflows;
     private final AdmissionLedger ledger;
     private final Notifier notifier;
     /** When the notifier next forgets the Runs that are gone (JOSDK tells this controller of no deletion). */
     private volatile Instant nextForget = Instant.EPOCH;
 
     public RunReconciler(Clock clock, StepwiseConfig config, RunWakeups wakeups, AdmissionLedger ledger,
-                         WorkflowWakeups workflowWakeups, RunIndex runIndex, Notifier notifier) {
+                         WorkflowWakeups workflowWakeups, RunIndex runIndex, WorkflowIndex workflows, Notifier notifier) {
         this.clock = clock;
         this.config = config;
         this.wakeups = wakeups;
         this.workflowWakeups = workflowWakeups;
         this.runIndex = runIndex;
+        this.workflows = workflows;
         this.ledger = ledger;
         this.notifier = notifier;
     }
@@ -101,42 +103,52 @@ public class RunReconciler implements Reconciler<Run> {
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
         if (dev.stepwise.core.start.Admission.started(run) || dev.stepwise.core.start.Admission.finished(run)) {
-            return reconcileRun(run, context, Optional::empty).control();
+            return reconcileRun(run, context, Optional::empty, null).control();
         }
-        // not started: read its Workflow once for pinning and admission
-        Optional<WorkflowResource> wf = Optional.ofNullable(context.getClient().resources(WorkflowResource.class)
-                .inNamespace(run.getMetadata().getNamespace()).withName(run.getSpec().workflowRef.name).get());
-        if (wf.isEmpty() || !dev.stepwise.core.start.Admission.limits(wf.get().getSpec())) {
-            return reconcileRun(run, context, () -> wf).control();
-        }
-        // admission to the workflow's concurrency limits is decided one Run at a time
-        String key = AdmissionLedger.key(run.getMetadata().getNamespace(), run.getSpec().workflowRef.name);
-        synchronized (ledger.lock(key)) {
-            Reconciled r = reconcileRun(run, context, () -> wf);
-            if (r.status().revision != null) {
-                ledger.admitted(key, run.getMetadata().getName());
-            }
-            return r.control();
-        }
+        // not started: its Workflow, for pinning and admission, from the Workflow controller's cache
+        String ns = run.getMetadata().getNamespace();
+        String name = run.getSpec().workflowRef.name;
+        Optional<WorkflowResource> wf = workflows.get(ns, name).or(() -> Optional.ofNullable(
+                // applied in the same breath as the Run: the cache may not have it yet
+                context.getClient().resources(WorkflowResource.class).inNamespace(ns).withName(name).get()));
+        boolean limited = wf.isPresent() && dev.stepwise.core.start.Admission.limits(wf.get().getSpec());
+        return reconcileRun(run, context, () -> wf, limited ? AdmissionLedger.key(ns, name) : null).control();
     }
 
     private record Reconciled(UpdateControl<Run> control, RunStatus status) {
     }
 
-    /** @param workflow the Run's Workflow, read only while the Run has not started */
-    private Reconciled reconcileRun(Run run, Context<Run> context, Supplier<Optional<WorkflowResource>> workflow) {
+    /**
+     * @param workflow     the Run's Workflow, read only while the Run has not started
+     * @param admissionKey the workflow's key in the ledger when its Runs are limited (else null):
+     *                     admission is decided one Run at a time under its lock, and only the
+     *                     decision is; the Jobs are created after the lock is let go
+     */
+    private Reconciled reconcileRun(Run run, Context<Run> context, Supplier<Optional<WorkflowResource>> workflow, String admissionKey) {
         Instant now = clock.instant();
         String ns = run.getMetadata().getNamespace();
         var client = context.getClient();
         SensitiveOutputs outputs = sensitive;
         boolean finished = dev.stepwise.core.start.Admission.finished(run);
         Observed observed = finished ? Observed.NOTHING : observe(run, context, outputs);
+        // one view of the other Runs per reconcile: the decision made again after acting sees the same
+        // admission as the first, whatever another reconcile admitted since
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
-                instanceTypes(context), config.plannerSettings(), now, otherRuns(context, ns, outputs, ledger, runIndex),
-                notifier.drain(run.getMetadata().getUid()));
+                instanceTypes(context), config.plannerSettings(), now,
+                new OneViewOfRuns(otherRuns(context, ns, outputs, ledger, runIndex)), notifier.drain(run.getMetadata().getUid()));
 
         WorkflowLabel.ensure(client, run);
-        RunPlan plan = RunLifecycle.decide(facts);
+        RunPlan plan;
+        if (admissionKey == null) {
+            plan = RunLifecycle.decide(facts);
+        } else {
+            synchronized (ledger.lock(admissionKey)) {
+                plan = RunLifecycle.decide(facts);
+                if (plan.status().revision != null) {
+                    ledger.admitted(admissionKey, run.getMetadata().getName());
+                }
+            }
+        }
         holdRevision(context, run, plan.status(), finished);
         if (plan.hasActions()) {
             InformerEventSource<Job, Run> jobs = Informers.source(context, Job.class);
@@ -267,13 +279,32 @@ public class RunReconciler implements Reconciler<Run> {
         return Optional.ofNullable(context.getClient().resources(WorkflowRevision.class).inNamespace(ns).withName(name).get());
     }
 
+    /**
+     * The InstanceTypes from the cache. One a step names that the cache lacks is read from the API
+     * server once: the Workflow controller's informer may have seen a new InstanceType before this
+     * one did, and a step must not fail for good on that lag.
+     */
     private static Map<String, InstanceTypeSpec> instanceTypes(Context<Run> context) {
-        Map<String, InstanceTypeSpec> out = new LinkedHashMap<>();
+        Map<String, InstanceTypeSpec> cached = new LinkedHashMap<>();
         for (InstanceType it : Informers.list(context, InstanceType.class)) {
             if (it.getSpec() != null) {
-                out.put(it.getMetadata().getName(), it.getSpec());
+                cached.put(it.getMetadata().getName(), it.getSpec());
             }
         }
-        return out;
+        return new LinkedHashMap<>(cached) {
+            @Override
+            public InstanceTypeSpec get(Object name) {
+                InstanceTypeSpec spec = super.get(name);
+                if (spec != null || !(name instanceof String n)) {
+                    return spec;
+                }
+                InstanceType live = context.getClient().resources(InstanceType.class).withName(n).get();
+                if (live != null && live.getSpec() != null) {
+                    put(n, live.getSpec());
+                    return live.getSpec();
+                }
+                return null;
+            }
+        };
     }
 }

@@ -46,16 +46,19 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
     private final RunWakeups wakeups;
     private final WorkflowWakeups workflowWakeups;
     private final RunIndex runIndex;
+    private final WorkflowIndex workflows;
 
-    public WorkflowReconciler(Clock clock, RunWakeups wakeups, WorkflowWakeups workflowWakeups, RunIndex runIndex) {
+    public WorkflowReconciler(Clock clock, RunWakeups wakeups, WorkflowWakeups workflowWakeups, RunIndex runIndex, WorkflowIndex workflows) {
         this.clock = clock;
         this.wakeups = wakeups;
         this.workflowWakeups = workflowWakeups;
         this.runIndex = runIndex;
+        this.workflows = workflows;
     }
 
     @Override
     public List<EventSource<?, WorkflowResource>> prepareEventSources(EventSourceContext<WorkflowResource> context) {
+        workflows.attach(context.getPrimaryCache());
         var revisions = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(WorkflowRevision.class, WorkflowResource.class)
                 // by the Workflow's name, not its owner reference: a revision a Run still holds after its

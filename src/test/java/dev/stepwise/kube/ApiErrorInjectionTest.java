@@ -195,7 +195,7 @@ class ApiErrorInjectionTest {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try (var notifier = new dev.stepwise.kube.notify.Notifier(vertx, Clock.systemUTC(), dev.stepwise.kube.notify.AddressPolicy.strict())) {
             new RunReconciler(Clock.systemUTC(), TestOperator.config(), new dev.stepwise.reconcile.RunWakeups(), new dev.stepwise.reconcile.AdmissionLedger(),
-                    new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex(), notifier)
+                    new dev.stepwise.reconcile.WorkflowWakeups(), new dev.stepwise.reconcile.RunIndex(), new dev.stepwise.reconcile.WorkflowIndex(), notifier)
                     .updateErrorStatus(run, api.context(), failure);
         } finally {
             vertx.close();

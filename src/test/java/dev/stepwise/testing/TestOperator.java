@@ -26,9 +26,10 @@ public final class TestOperator implements AutoCloseable {
         var wakeups = new dev.stepwise.reconcile.RunWakeups();
         var workflowWakeups = new dev.stepwise.reconcile.WorkflowWakeups();
         var runs = new dev.stepwise.reconcile.RunIndex();
-        operator.register(new WorkflowReconciler(clock, wakeups, workflowWakeups, runs));
+        var workflows = new dev.stepwise.reconcile.WorkflowIndex();
+        operator.register(new WorkflowReconciler(clock, wakeups, workflowWakeups, runs, workflows));
         notifier = new Notifier(vertx, clock, AddressPolicy.strict());
-        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs,
+        operator.register(new RunReconciler(clock, config(), wakeups, new dev.stepwise.reconcile.AdmissionLedger(), workflowWakeups, runs, workflows,
                 notifier));
         operator.register(new RevisionReconciler(runs));
         operator.start();

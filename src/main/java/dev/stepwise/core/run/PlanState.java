@@ -50,7 +50,6 @@ final class PlanState implements StepContext {
     final List<String> delete = new ArrayList<>();
     final Map<String, Map<String, String>> store = new LinkedHashMap<>();
     final List<RunEvent> events = new ArrayList<>();
-    int visits;
     private Instant wakeAt;
     /** Real outputs of each succeeded step (sensitive ones from where they are stored), for templates and when. */
     private final Map<String, Map<String, String>> outputs = new HashMap<>();
@@ -124,8 +123,12 @@ final class PlanState implements StepContext {
 
     /** Records events new in spec.events in status (first delivery wins), so taking them out of spec never undoes them. */
     private void receiveEvents() {
+        int payloadBytes = 0;
         if (status.events != null) {
-            status.events.forEach(e -> delivered.putIfAbsent(e.name, e.payload));
+            for (RunStatus.DeliveredEvent e : status.events) {
+                delivered.putIfAbsent(e.name, e.payload);
+                payloadBytes += StatusBudget.utf8(e.payload);
+            }
         }
         var sent = facts.run().getSpec().events;
         if (sent == null) {
@@ -139,10 +142,16 @@ final class PlanState implements StepContext {
                 warn("EventIgnored", "event '" + e.name + "' ignored: the Run keeps at most " + MAX_EVENTS + " events");
                 continue;
             }
+            String payload = e.payload == null ? "" : e.payload;
+            if (payloadBytes + StatusBudget.utf8(payload) > StatusBudget.RUN_EVENT_BYTES) {
+                warn("EventIgnored", "event '" + e.name + "' ignored: the payloads of a Run's events may take at most "
+                        + StatusBudget.RUN_EVENT_BYTES / 1024 + " KiB together");
+                continue;
+            }
+            payloadBytes += StatusBudget.utf8(payload);
             if (status.events == null) {
                 status.events = new ArrayList<>();
             }
-            String payload = e.payload == null ? "" : e.payload;
             status.events.add(new RunStatus.DeliveredEvent(e.name, payload, Times.format(now())));
             delivered.put(e.name, payload);
             events.add(new RunEvent(RunEvent.Type.Normal, "EventReceived", "event '" + e.name + "' received"));

@@ -81,7 +81,7 @@ public final class RunLifecycle {
         RunStatus s = notStarted(facts, RunPhase.Queued, StatusBudget.truncate(queue.message(), StatusBudget.MESSAGE_BYTES));
         List<RunEvent> events = before != null && before.phase == RunPhase.Queued ? List.of()
                 : List.of(new RunEvent(RunEvent.Type.Normal, RunPhase.Queued.name(), s.message));
-        return new RunPlan(s, !StatusCopy.same(before, s), List.of(), List.of(), java.util.Map.of(), events, QUEUED_RECHECK, 0,
+        return new RunPlan(s, !StatusCopy.same(before, s), List.of(), List.of(), java.util.Map.of(), events, QUEUED_RECHECK,
                 queue.cancel());
     }
 

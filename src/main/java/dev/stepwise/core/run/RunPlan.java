@@ -14,34 +14,32 @@ import java.util.Map;
  * if nothing else happens (null = only on change).
  *
  * @param storeOutputs sensitive outputs to keep in the Run's Secret, by step (what is there stays)
- * @param stepVisits   how many times planning looked at a step or at a parent of one: at most a few per
- *                     step and edge, whatever the shape of the graph
  */
 public record RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
                       Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter,
-                      int stepVisits, List<String> cancelRuns, List<NotificationToSend> notifications) {
+                      List<String> cancelRuns, List<NotificationToSend> notifications) {
 
     public RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
-                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter, int stepVisits) {
-        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, List.of(), List.of());
+                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter) {
+        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, List.of(), List.of());
     }
 
     public RunPlan(RunStatus status, boolean statusChanged, List<JobToCreate> create, List<String> delete,
-                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter, int stepVisits,
+                   Map<String, Map<String, String>> storeOutputs, List<RunEvent> events, Duration requeueAfter,
                    List<String> cancelRuns) {
-        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, stepVisits, cancelRuns, List.of());
+        this(status, statusChanged, create, delete, storeOutputs, events, requeueAfter, cancelRuns, List.of());
     }
 
     /** The same plan with the notifications' part decided: another status, more events, what to send, an earlier look. */
     RunPlan withNotifications(RunStatus s, boolean changed, List<RunEvent> allEvents, List<NotificationToSend> send,
                               Duration requeue) {
-        return new RunPlan(s, statusChanged || changed, create, delete, storeOutputs, allEvents, requeue, stepVisits,
+        return new RunPlan(s, statusChanged || changed, create, delete, storeOutputs, allEvents, requeue,
                 cancelRuns, send);
     }
 
     /** A plan that only writes status (or nothing) and looks again after {@code requeue}. */
     static RunPlan statusOnly(RunStatus status, boolean changed, List<RunEvent> events, Duration requeue) {
-        return new RunPlan(status, changed, List.of(), List.of(), Map.of(), events, requeue, 0);
+        return new RunPlan(status, changed, List.of(), List.of(), Map.of(), events, requeue);
     }
 
     public boolean hasActions() {

@@ -91,7 +91,7 @@ final class RunPlanner {
         if (requeue != null && requeue.isNegative()) {
             requeue = Duration.ZERO;
         }
-        return new RunPlan(status, changed, plan.create, plan.delete, plan.store, plan.events, requeue, plan.visits);
+        return new RunPlan(status, changed, plan.create, plan.delete, plan.store, plan.events, requeue);
     }
 
     /** First sight of the pinned Run: one Pending entry per step, in the workflow's order. */
@@ -148,7 +148,6 @@ final class RunPlanner {
     }
 
     private void advance(String name) {
-        plan.visits++;
         StepStatus st = plan.steps.get(name);
         Step step = plan.dag.step(name);
         List<String> parents = plan.dag.parents(name);
@@ -226,8 +225,7 @@ final class RunPlanner {
     private List<StepGate.Outcome> outcomesOf(List<String> parents) {
         List<StepGate.Outcome> out = new ArrayList<>(parents.size());
         for (String p : parents) {
-            plan.visits++;
-            out.add(outcomes.get(p));
+                out.add(outcomes.get(p));
         }
         return out;
     }
@@ -235,8 +233,7 @@ final class RunPlanner {
     /** The nearest ancestor with skip + skipDownstream, from the parents' own answers. */
     private String skippingAncestor(List<String> parents) {
         for (String p : parents) {
-            plan.visits++;
-            if (plan.dag.step(p).skipsDownstream()) {
+                if (plan.dag.step(p).skipsDownstream()) {
                 return p;
             }
             String above = skippedBy.get(p);

@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Bounds on what goes into a Run's status, so it stays far below the API server's object limit
- * (1.5 MiB in etcd) whatever the Run does. The text a Run collects has one fixed budget of 512 KiB:
+ * (1.5 MiB in etcd) whatever the Run does. The text a Run collects has fixed budgets, 576 KiB in all:
  * <ul>
  *   <li>log tails: 256 KiB shared by all attempts (each shrinks as attempts accumulate);</li>
  *   <li>outputs: 192 KiB for all steps' outputs together (sensitive ones included, which are kept in a
  *       Secret); a step whose outputs would break it fails, saying so;</li>
- *   <li>messages: 64 KiB shared by every step and attempt message, each at most 1 KiB.</li>
+ *   <li>messages: 64 KiB shared by every step and attempt message, each at most 1 KiB;</li>
+ *   <li>received events' payloads: 64 KiB together (more is ignored with a Warning); notification
+ *       records are short (a coarse result of at most 256 bytes each, a few per notification).</li>
  * </ul>
  * The structure around it is bounded too: at most 500 steps (schema), and at most
  * {@link #RUN_ATTEMPTS} attempts listed per Run (older failed attempts of a step are left out, the
@@ -24,6 +26,11 @@ public final class StatusBudget {
     public static final int RUN_OUTPUT_BYTES = 192 * 1024;
     /** All messages of one Run's steps and attempts together. */
     public static final int RUN_MESSAGE_BYTES = 64 * 1024;
+    /**
+     * All payloads of the events a Run received (status.events) together: 100 events of 4 KiB each
+     * would be 400 KiB more, on top of the same in spec.events, and break the object limit.
+     */
+    public static final int RUN_EVENT_BYTES = 64 * 1024;
     /** The most one message may take, and the least it is cut to when a Run has very many. */
     public static final int MESSAGE_BYTES = 1024;
     public static final int MIN_MESSAGE_BYTES = 64;

@@ -407,6 +407,22 @@ class RunControlTest {
             assertThat(sim.step("approve").phase).isEqualTo(StepPhase.Succeeded);
         }
 
+        /** Defect: 100 events of 4 KiB (and their copy in spec) could push a Run past the object limit. */
+        @Test
+        void eventPayloadsPast64KiBTogetherAreIgnoredSayingWhy() {
+            RunSim sim = new RunSim(approval());
+            List<RunSpec.EventDelivery> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sent.add(new RunSpec.EventDelivery("e" + i, "x".repeat(4096)));
+            }
+            sim.runSpec = s -> s.events = new ArrayList<>(sent);
+            var p = sim.plan();
+            assertThat(sim.status.events).as("16 x 4 KiB = 64 KiB").hasSize(16);
+            assertThat(p.events()).filteredOn(e -> e.reason().equals("EventIgnored")).hasSize(4).first()
+                    .satisfies(e -> assertThat(e.message()).isEqualTo(
+                            "event 'e16' ignored: the payloads of a Run's events may take at most 64 KiB together"));
+        }
+
         @Test
         void anEventSentBeforeTheStepBeginsCountsWhenItBegins() {
             WorkflowSpec wf = approval();
