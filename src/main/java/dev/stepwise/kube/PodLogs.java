@@ -81,8 +81,8 @@ public final class PodLogs {
     /**
      * The client's HTTP client with Fabric8's retries of 5xx answers and I/O errors turned off (10 of
      * them by default, from 100 ms doubling). A pod on a node whose kubelet cannot be reached answers
-     * 500 ("no preferred addresses found"); those retries ran until the 3 s timeout, twice, and held the
-     * Run's reconcile, so its next step, for 6 s per pod. {@link #tail} tries once more by itself.
+     * 500 ("no preferred addresses found"); retrying that until the timeout would hold the Run's
+     * reconcile, and so its next step. {@link #tail} tries once more by itself.
      */
     static HttpClient withoutRetries(KubernetesClient client) {
         return WITHOUT_RETRIES.computeIfAbsent(client, c -> c.getHttpClient().newBuilder()

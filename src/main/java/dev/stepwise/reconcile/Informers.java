@@ -25,7 +25,7 @@ final class Informers {
     /**
      * The cached resources an indexer (added in prepareEventSources) files under {@code key}, as a List.
      * Context.getSecondaryResources collects into Sets, which hashes every Job, pod and Run in full
-     * (managedFields and all): the hottest code of a profiled operator under load.
+     * (managedFields and all), on every reconcile.
      */
     static <R extends HasMetadata, P extends HasMetadata> List<R> byIndex(Context<P> ctx, Class<R> type, String index, String key) {
         return source(ctx, type).byIndex(index, key);

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Paces the Workflow status writes that only move its Run summary (lastRun, runCounts): at most one
- * every {@link #EVERY} per Workflow. 1,000 one-step Runs of one Workflow wrote its status 336 times in
- * 70 s (59 of them refused with 409 for a stale resourceVersion); the summary is for people and
- * dashboards, a second late. Everything else a Workflow shows (readiness, revision, schedules) is
+ * every {@link #EVERY} per Workflow: many Runs ending close together would otherwise each write it,
+ * most of those writes losing to the one before (409); the summary is for people and dashboards and
+ * may be a second late. Everything else a Workflow shows (readiness, revision, schedules) is
  * written at once.
  */
 final class RunSummaryPace {

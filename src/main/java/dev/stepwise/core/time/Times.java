@@ -19,8 +19,8 @@ public final class Times {
 
     /**
      * Reads {@code 2026-11-26T09:16:51Z} directly and anything else (fractions, offsets) through
-     * {@link Instant#parse}: a reconcile reads every step's times, and the formatter was a tenth of
-     * the reconcile threads' CPU in a profile.
+     * {@link Instant#parse}: a reconcile reads every step's times, and the general formatter is
+     * costly for the one form the API server and this operator write.
      */
     public static Instant parse(String s) {
         if (s == null || s.isBlank()) {
