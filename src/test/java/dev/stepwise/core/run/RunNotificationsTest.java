@@ -71,25 +71,27 @@ class RunNotificationsTest {
         sim.at(Duration.ofSeconds(5)).succeeded("a", 1, null, null);
         assertThat(sim.plan().notifications()).hasSize(1);
         Duration t = Duration.ofSeconds(5);
-        for (int attempt = 1; attempt <= RunNotifications.MAX_ATTEMPTS; attempt++) {
+        // what a user waits between attempts: 10 s doubling, at most 10 min
+        List<Duration> waits = List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
+                Duration.ofSeconds(80), Duration.ofSeconds(160), Duration.ofSeconds(320), Duration.ofMinutes(10));
+        for (int attempt = 1; attempt <= 8; attempt++) {
             sim.notified.add(new NotificationResult(0, "Succeeded", false, "HTTP 503", T0.plus(t)));
             RunPlan p = sim.at(t).plan();
             assertThat(p.notifications()).as("attempt %d answered: nothing sent before the backoff", attempt).isEmpty();
             assertThat(p.events()).extracting(RunEvent::reason).containsExactly("NotificationFailed");
             assertThat(sim.status.notifications.get(0).attempts).isEqualTo(attempt);
-            if (attempt == RunNotifications.MAX_ATTEMPTS) {
+            if (attempt == 8) {
                 assertThat(sim.status.notifications.get(0).nextAttemptAt).isNull();
                 assertThat(p.events().get(0).message()).contains("given up after 8 attempts: HTTP 503");
                 break;
             }
-            Duration backoff = RunNotifications.backoff(attempt);
+            Duration backoff = waits.get(attempt - 1);
             assertThat(p.requeueAfter()).isEqualTo(backoff);
             t = t.plus(backoff);
             assertThat(sim.at(t).plan().notifications()).as("sent again after %s", backoff).hasSize(1);
         }
         assertThat(sim.at(t.plus(Duration.ofHours(1))).plan().notifications()).isEmpty();
-        assertThat(RunNotifications.backoff(1)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(RunNotifications.backoff(20)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(t).as("given up 5 s + 10 + 20 + 40 + 80 + 160 + 320 s + 10 min after the first send").isEqualTo(Duration.ofSeconds(1235));
     }
 
     @Test
