@@ -98,16 +98,56 @@ public final class Templates {
 
     /** Resolves every reference; one with no value (an output a skipped step never wrote) becomes empty. */
     public static String resolve(String text, Context ctx) {
-        if (text == null || !text.contains("{{")) {
+        return resolve(text, ctx, new Budget(Long.MAX_VALUE));
+    }
+
+    /**
+     * Resolves as {@link #resolve(String, Context)}, counting the result against {@code budget}; once it is
+     * spent the rest is left out, so N references to a large value never build N copies of it.
+     */
+    public static String resolve(String text, Context ctx, Budget budget) {
+        if (text == null) {
+            return null;
+        }
+        if (!text.contains("{{")) {
+            budget.take(text, 0, text.length());
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
         for (Span s = find(text, 0); s != null; s = find(text, s.end())) {
-            out.append(text, at, s.start()).append(valueOf(parse(s.expr()), ctx));
+            String value = valueOf(parse(s.expr()), ctx);
+            if (!budget.take(text, at, s.start()) || !budget.take(value, 0, value.length())) {
+                return out.toString();
+            }
+            out.append(text, at, s.start()).append(value);
             at = s.end();
         }
+        budget.take(text, at, text.length());
         return out.append(text, at, text.length()).toString();
+    }
+
+    /** The bytes (UTF-8) resolved texts may still take; one budget is shared by the texts of one step. */
+    public static final class Budget {
+        private long left;
+
+        public Budget(long bytes) {
+            left = bytes;
+        }
+
+        /** Counts {@code text[from, to)}; false once more was taken than the budget held. */
+        boolean take(String text, int from, int to) {
+            for (int i = from; i < to && left >= 0; i++) {
+                char c = text.charAt(i);
+                // a surrogate pair is 4 bytes, 2 per half
+                left -= c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            }
+            return left >= 0;
+        }
+
+        public boolean spent() {
+            return left < 0;
+        }
     }
 
     private static String valueOf(Ref ref, Context ctx) {
