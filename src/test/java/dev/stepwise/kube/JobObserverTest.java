@@ -209,6 +209,13 @@ class JobObserverTest {
                 .hasSizeLessThan(JobObserver.CLONE_MESSAGE_CHARS + 60);
     }
 
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(value = 5, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCloneFailureIsOneLineWhitespaceRunsWithABreakBecomingSemicolons() {
+        assertThat(JobObserver.oneLine("fatal: a \n\t \r\nhint: b\tc  d\n")).isEqualTo("fatal: a; hint: b\tc  d; ");
+        assertThat(JobObserver.oneLine(" ".repeat(1 << 20) + "x")).hasSize((1 << 20) + 1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void aPodIsLiveUntilItsPhaseIsTerminal(Row row) {

@@ -1,11 +1,13 @@
 package dev.stepwise.core.expr;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 class TemplatesTest {
     private static final Templates.Context CTX = new Templates.Context(
@@ -60,5 +62,39 @@ class TemplatesTest {
     void textWithoutTemplatesIsReturnedAsIs() {
         assertThat(Templates.resolve("no templates", CTX)).isEqualTo("no templates");
         assertThat(Templates.resolve(null, CTX)).isNull();
+    }
+
+    @Test
+    void aReferenceIsTwoBracesTextWithoutBracesAndTwoBracesItsWhitespaceTrimmed() {
+        assertThat(Templates.resolve("{{{params.date}}}", CTX)).isEqualTo("{2026-11-01}");
+        assertThat(Templates.resolve("{{a{{params.date}}", CTX)).isEqualTo("{{a2026-11-01");
+        assertThat(Templates.resolve("{{ params.date } }}", CTX)).isEqualTo("{{ params.date } }}");
+        assertThat(Templates.resolve("{{params.date}", CTX)).isEqualTo("{{params.date}");
+        assertThat(Templates.resolve("{{params.date", CTX)).isEqualTo("{{params.date");
+        assertThat(Templates.resolve("{{\t\r\n\u000B\fparams.date \n}}", CTX)).isEqualTo("2026-11-01");
+        assertThat(Templates.resolve("{{   }}", CTX)).as("an empty reference is an unknown shape").isEqualTo("{{}}");
+        assertThat(Templates.resolve("{{\u00A0params.date}}", CTX)).as("only ASCII whitespace is trimmed")
+                .isEqualTo("{{\u00A0params.date}}");
+        assertThat(Templates.references("{{x}}}}{{y}}")).extracting(Templates.Ref::text).containsExactly("x", "y");
+    }
+
+    @Test
+    @Timeout(value = 5, threadMode = SEPARATE_THREAD)
+    void aMebibyteOfWhitespaceAfterOpeningBracesIsScannedOnce() {
+        String text = "{{" + " ".repeat(1 << 20);
+        assertThat(Templates.references(text)).isEmpty();
+        assertThat(Templates.resolve(text, CTX)).isEqualTo(text);
+        assertThat(Templates.resolve(text + "params.date }}", CTX)).isEqualTo("2026-11-01");
+    }
+
+    @Test
+    @Timeout(value = 5, threadMode = SEPARATE_THREAD)
+    void aMebibyteOfOpeningBracesThatNeverCloseIsScannedOnce() {
+        String chunk = "{{" + " ".repeat(1022);
+        String text = chunk.repeat(1024) + "{{params.date}}";
+        assertThat(Templates.references(text)).extracting(Templates.Ref::param).containsExactly("date");
+        assertThat(Templates.resolve(text, CTX)).hasSize(1024 * 1024 + 10).startsWith("{{   ").endsWith("  2026-11-01");
+        assertThat(Templates.references("{{ ".repeat(349_526))).isEmpty();
+        assertThat(Templates.references("{".repeat(1 << 20))).isEmpty();
     }
 }

@@ -12,6 +12,7 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.Step;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +20,10 @@ import java.util.Map;
 import static dev.stepwise.core.Fixtures.retry;
 import static dev.stepwise.core.Fixtures.spec;
 import static dev.stepwise.core.Fixtures.step;
+import static dev.stepwise.core.Fixtures.withArgs;
+import static dev.stepwise.core.Fixtures.withParams;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 /**
  * What the API server said to a Job create, as the core judges it on its second look at a reconcile:
@@ -253,5 +257,24 @@ class AttemptCreationTest {
         sim.plan();
         assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
         assertThat(sim.step("a").message).isEqualTo("several InstanceTypes are marked default (medium, small): mark only one, or name an instanceType");
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = SEPARATE_THREAD)
+    void templatesThatResolveToMoreThan256KiBFailTheStepNamingTheFieldInsteadOfBuildingAHugeJob() {
+        // 1.4 MB of spec standing for 400 MB of args
+        Step a = withArgs(step("a"), "--small={{params.big}}", "{{params.big}}".repeat(100_000));
+        RunSim sim = new RunSim(withParams(spec(a, step("b", "a")), new dev.stepwise.api.v1alpha1.Param("big", null)));
+        sim.params.put("big", "x".repeat(4096));
+
+        RunPlan p = sim.plan();
+
+        assertThat(p.create()).isEmpty();
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
+        assertThat(sim.step("a").message).isEqualTo("the templates of step 'a' resolve to more than 256 KiB of command, "
+                + "args and env values, passing the limit at args[1]: no Job is created");
+        assertThat(sim.attempt("a", 1).reason).isEqualTo("TemplateTooLarge");
+        assertThat(sim.attempt("a", 1).job).isNull();
+        assertThat(sim.status.phase).isEqualTo(RunPhase.Failed);
     }
 }

@@ -130,6 +130,17 @@ class StepGateTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRegexBombInARevisionValidatedWithoutTheLimitsFailsTheStepNotTheOperator() {
+        Step s = step("s", "p1");
+        s.when = "params.table.matches('((a{1000}){1000}){1000}')";
+        StepGate.Decision d = decide(s, List.of(SUCCESS));
+        assertThat(d.verdict()).isEqualTo(StepGate.Verdict.FAIL);
+        assertThat(d.message()).isEqualTo("when could not be evaluated: the pattern of matches() '((a{1000}){1000}){1000}' "
+                + "repeats a part 1000000000 times (counted repetitions, multiplied where nested); at most 1000 are allowed");
+    }
+
+    @Test
     void whenIsNotEvaluatedWhenRunIfAlreadySkips() {
         Step s = step("s", "p1");
         s.when = "steps.nope.outputs.x == '1'";   // would be an error

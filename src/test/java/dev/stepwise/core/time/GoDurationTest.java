@@ -1,6 +1,7 @@
 package dev.stepwise.core.time;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 class GoDurationTest {
 
@@ -64,5 +66,14 @@ class GoDurationTest {
     void formatThenParseRoundTrips() {
         Duration d = Duration.ofSeconds(7384);
         assertThat(GoDuration.parse(GoDuration.format(d))).isEqualTo(d);
+    }
+
+    @Test
+    @Timeout(value = 5, threadMode = SEPARATE_THREAD)
+    void aLongDurationIsReadWithoutRecursion() {
+        // the CRD's pattern has no length limit; Java's regex overflowed the stack from about 1,000 parts
+        assertThat(GoDuration.isValid("1m".repeat(500_000))).isTrue();
+        assertThat(GoDuration.parse("1m".repeat(500_000))).isEqualTo(Duration.ofMinutes(500_000));
+        assertThat(GoDuration.isValid("1ms".repeat(500_000) + "x")).isFalse();
     }
 }

@@ -122,6 +122,16 @@ class WorkflowValidatorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRegexInWhenWhoseCountsMultiplyIntoABombIsRefusedNamingTheStep() {
+        Step s = step("a");
+        s.when = "params.x.matches('((a{1000}){1000}){1000}')";
+        assertThat(validate(spec(s))).containsExactly("step 'a' has invalid when: the pattern of matches() "
+                + "'((a{1000}){1000}){1000}' repeats a part 1000000000 times (counted repetitions, multiplied where "
+                + "nested); at most 1000 are allowed");
+    }
+
+    @Test
     void whenThatIsNotBooleanIsReported() {
         Step s = step("a");
         s.when = "params.x";

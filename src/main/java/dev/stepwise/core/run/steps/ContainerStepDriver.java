@@ -84,13 +84,17 @@ public final class ContainerStepDriver implements StepDriver {
         EffectiveStep settings = ctx.effective(st.name);
         InstanceTypeChoice it = InstanceTypeChoice.of(settings.instanceType(), ctx.instanceTypes());
         if (it.problem() != null) {
-            endAttempt(a, "InstanceTypeNotFound", it.problem(), ctx);
-            ctx.finishStep(st, StepPhase.Failed, it.problem());
+            failWithoutJob(ctx, st, a, "InstanceTypeNotFound", it.problem());
+            return;
+        }
+        StepTemplating.Resolved resolved = StepTemplating.resolve(ctx.step(st.name), ctx.templates());
+        if (resolved.problem() != null) {
+            failWithoutJob(ctx, st, a, "TemplateTooLarge", resolved.problem());
             return;
         }
         String name = Names.job(ctx.runName(), st.name, a.number);
-        ctx.create(new JobToCreate(name, st.name, a.number, StepTemplating.resolve(ctx.step(st.name), ctx.templates()),
-                settings, it.spec(), ctx.params(), ctx.stepEnv(st.name)));
+        ctx.create(new JobToCreate(name, st.name, a.number, resolved.step(), settings, it.spec(), ctx.params(),
+                ctx.stepEnv(st.name)));
         CreateResult r = ctx.createResult(name);
         if (r == null || r.kind() == CreateResult.Kind.CREATED) {
             a.job = r == null ? name : r.job();
@@ -116,6 +120,12 @@ public final class ContainerStepDriver implements StepDriver {
             // whether to retry is decided on the next look: a plan made again after acting never starts new work
             ctx.wake(ctx.now());
         }
+    }
+
+    /** No Job can be built for the attempt, and a retry would build none either: the step fails. */
+    private static void failWithoutJob(StepContext ctx, StepStatus st, Attempt a, String reason, String problem) {
+        endAttempt(a, reason, problem, ctx);
+        ctx.finishStep(st, StepPhase.Failed, problem);
     }
 
     /** An open attempt whose Job the API server refused: create it again after a backoff, until its pending timeout. */
