@@ -155,7 +155,8 @@ final class E2eCluster {
                 String name = crd.getMetadata().getName();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     var c = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
-                    return c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                    // a CRD created a moment ago has a status without conditions yet
+                    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                             .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus()));
                 });
             }

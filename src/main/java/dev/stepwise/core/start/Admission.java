@@ -93,8 +93,7 @@ public final class Admission {
         if (place < free) {
             return new Admit();
         }
-        return new Queue("queued: " + ordinal(place - Math.max(free, 0) + 1) + " in line (maxConcurrentRuns " + max + "; running: "
-                + names(active) + ")", List.of());
+        return new Queue(RunQueue.queuedMessage(place - Math.max(free, 0) + 1, max, active), List.of());
     }
 
     /** Higher priority first, then older, then by name. */
@@ -110,21 +109,6 @@ public final class Admission {
     }
 
     private static String names(List<Run> runs) {
-        List<String> n = runs.stream().map(r -> r.getMetadata().getName()).toList();
-        if (n.isEmpty()) {
-            return "none yet";
-        }
-        return n.size() <= 3 ? String.join(", ", n) : String.join(", ", n.subList(0, 3)) + " and " + (n.size() - 3) + " more";
-    }
-
-    private static String ordinal(int n) {
-        int mod100 = n % 100;
-        String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
-        return n + suffix;
+        return RunQueue.names(runs);
     }
 }

@@ -40,19 +40,56 @@ public final class RunQueue {
 
     /**
      * The Queued Runs worth a look now: with maxConcurrentRuns, the first ones in line for the free
-     * slots (waking the rest would only have each of them find it must wait); without it (a Replace
-     * policy's queue), every Queued Run.
+     * slots, and any whose place in line has changed (so its message tells the truth); the rest
+     * would only find again what they show. Without it (a Replace policy's queue), every Queued Run.
      */
     public static List<String> toWake(WorkflowSpec spec, Collection<Run> runs) {
-        List<Run> queued = runs.stream().filter(r -> !started(r) && r.getStatus() != null && r.getStatus().phase == RunPhase.Queued
-                && r.getMetadata().getDeletionTimestamp() == null).sorted(ORDER).toList();
         int max = spec == null ? 0 : spec.maxConcurrentRunsOrDefault();
-        if (max <= 0 || queued.isEmpty()) {
-            return queued.stream().map(r -> r.getMetadata().getName()).toList();
+        List<Run> waiting = runs.stream().filter(r -> !started(r) && !finished(r) && r.getMetadata().getDeletionTimestamp() == null)
+                .sorted(ORDER).toList();
+        if (max <= 0) {
+            return waiting.stream().filter(RunQueue::queued).map(r -> r.getMetadata().getName()).toList();
         }
-        long active = runs.stream().filter(r -> started(r) && !finished(r)).count();
-        int free = (int) Math.max(0, max - active);
-        return queued.stream().limit(free).map(r -> r.getMetadata().getName()).toList();
+        List<Run> active = runs.stream().filter(r -> started(r) && !finished(r))
+                .sorted(Comparator.comparing((Run r) -> r.getMetadata().getName())).toList();
+        int free = Math.max(0, max - active.size());
+        List<String> wake = new java.util.ArrayList<>();
+        for (int place = 0; place < waiting.size(); place++) {
+            Run r = waiting.get(place);
+            if (queued(r) && (place < free || !queuedMessage(place - free + 1, max, active).equals(r.getStatus().message))) {
+                wake.add(r.getMetadata().getName());
+            }
+        }
+        return wake;
+    }
+
+    /** What a Run waiting for a slot shows: its place in line, the limit and who runs. */
+    public static String queuedMessage(int place, int max, List<Run> active) {
+        return "queued: " + ordinal(place) + " in line (maxConcurrentRuns " + max + "; running: " + names(active) + ")";
+    }
+
+    private static boolean queued(Run r) {
+        return r.getStatus() != null && r.getStatus().phase == RunPhase.Queued;
+    }
+
+    /** Up to three names, then how many more. */
+    public static String names(List<Run> runs) {
+        List<String> n = runs.stream().map(r -> r.getMetadata().getName()).toList();
+        if (n.isEmpty()) {
+            return "none yet";
+        }
+        return n.size() <= 3 ? String.join(", ", n) : String.join(", ", n.subList(0, 3)) + " and " + (n.size() - 3) + " more";
+    }
+
+    private static String ordinal(int n) {
+        int mod100 = n % 100;
+        String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
     }
 
     private static int priority(Run r) {

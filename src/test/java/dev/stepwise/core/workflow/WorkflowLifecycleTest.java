@@ -150,13 +150,25 @@ class WorkflowLifecycleTest {
         urgent.getSpec().priority = 5;
         List<Run> runs = List.of(run("running", RunPhase.Running, true, 0), run("done", RunPhase.Succeeded, true, 1),
                 run("q-old", RunPhase.Queued, false, 2), run("q-new", RunPhase.Queued, false, 3), urgent);
+        // each shows its place as it stands (what Admission last wrote): only the first in line is woken
+        urgent.getStatus().message = "queued: 1st in line (maxConcurrentRuns 2; running: running)";
+        runs.get(2).getStatus().message = "queued: 2nd in line (maxConcurrentRuns 2; running: running)";
+        runs.get(3).getStatus().message = "queued: 2nd in line (maxConcurrentRuns 2; running: running)";
         var plan = WorkflowLifecycle.decide(new WorkflowLifecycle.Facts(workflow(spec), NO_TYPES, List.of(published(spec)), runs,
                 T0.plus(Duration.ofHours(1)), WorkflowLifecycle.Refusals.NONE));
-        assertThat(plan.wake()).containsExactly("urgent");
+        assertThat(plan.wake()).as("urgent takes the free slot; q-old, next after it, shows a stale place")
+                .containsExactly("urgent", "q-old");
+        runs.get(2).getStatus().message = "queued: 1st in line (maxConcurrentRuns 2; running: running)";
+        assertThat(WorkflowLifecycle.decide(new WorkflowLifecycle.Facts(workflow(spec), NO_TYPES, List.of(published(spec)), runs,
+                T0.plus(Duration.ofHours(1)), WorkflowLifecycle.Refusals.NONE)).wake()).as("the others show their place already")
+                .containsExactly("urgent");
 
         spec.maxConcurrentRuns = 3;
+        runs.forEach(r -> r.getStatus().message = r.getStatus().message == null ? null : r.getStatus().message.replace("Runs 2;", "Runs 3;"));
+        runs.get(3).getStatus().message = "queued: 1st in line (maxConcurrentRuns 3; running: running)";
         assertThat(WorkflowLifecycle.decide(new WorkflowLifecycle.Facts(workflow(spec), NO_TYPES, List.of(published(spec)), runs,
-                T0.plus(Duration.ofHours(1)), WorkflowLifecycle.Refusals.NONE)).wake()).containsExactly("urgent", "q-old");
+                T0.plus(Duration.ofHours(1)), WorkflowLifecycle.Refusals.NONE)).wake()).as("two free slots: the first two in line")
+                .containsExactly("urgent", "q-old");
     }
 
     @Test
