@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bad-input half of the chaos harness (issue 18): {@code chaos.count} seeded invalid and hostile
@@ -129,25 +131,17 @@ class BadInputE2E extends OperatorE2E {
         }
         Duration applying = Duration.between(start, Instant.now());
 
-        // wait until every accepted object has an answer, or the settle time is over
-        Instant deadline = Instant.now().plus(SETTLE);
+        // wait until every accepted object has an answer, or the settle time is over (then the table says which had none)
         Map<String, String> answers = new LinkedHashMap<>();
-        while (true) {
-            answers.clear();
-            for (String kind : List.of("Workflow", "Run")) {
-                for (GenericKubernetesResource r : client.genericKubernetesResources(API, kind).inNamespace(ns).list().getItems()) {
-                    String a = answer(r);
-                    if (a != null) {
-                        answers.put(kind + "/" + r.getMetadata().getName(), a);
-                    }
-                }
-            }
-            boolean all = accepted.keySet().stream().allMatch(answers::containsKey)
-                    && sentinels.stream().allMatch(s -> answers.containsKey("Run/" + s));
-            if (all || Instant.now().isAfter(deadline)) {
-                break;
-            }
-            await(Duration.ofSeconds(2));
+        try {
+            await("every accepted object answered").atMost(SETTLE).pollInterval(Duration.ofSeconds(2)).pollInSameThread().until(() -> {
+                answers.clear();
+                answers.putAll(answers());
+                return accepted.keySet().stream().allMatch(answers::containsKey)
+                        && sentinels.stream().allMatch(s -> answers.containsKey("Run/" + s));
+            });
+        } catch (ConditionTimeoutException e) {
+            // reported below as NO ANSWER
         }
         accepted.keySet().forEach(k -> outcome.put(k, answers.getOrDefault(k, "NO ANSWER (stuck)")));
         Duration settled = Duration.between(start, Instant.now());
@@ -230,11 +224,17 @@ class BadInputE2E extends OperatorE2E {
         }
     }
 
-    private static void await(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** The answer of every Workflow and Run in the namespace that has one, by kind/name. */
+    private Map<String, String> answers() {
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String kind : List.of("Workflow", "Run")) {
+            for (GenericKubernetesResource r : client.genericKubernetesResources(API, kind).inNamespace(ns).list().getItems()) {
+                String a = answer(r);
+                if (a != null) {
+                    answers.put(kind + "/" + r.getMetadata().getName(), a);
+                }
+            }
         }
+        return answers;
     }
 }
