@@ -22,16 +22,24 @@ class VerdictTest {
     private static final long NOW = 10_000;
     private static final long STUCK = 180_000;
 
-    /** One Run of one step that ran once, exited 0, and the Run Succeeded a second after its Job completed. */
+    /** Run r1 of a one-step workflow submitted at 0, its Job r1-build-1 seen at 1 s and {@code outcome} at 5 s; no pods yet. */
+    private static History oneJob(String workflow, String expectedPhase, String outcome) {
+        return new History().submit("r1", workflow, expectedPhase, 0).job("r1-build-1", "r1", "build", 1, 1_000, outcome, 5_000);
+    }
+
+    /** One Run of one step that ran once, exited 0, and the Run Running until its status says otherwise. */
     private static History oneStep() {
-        return new History().submit("r1", "one-step", "Succeeded", 0)
-                .run("r1", 500, status("Running", null, step("build", "Running")))
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Complete", 5_000)
+        return oneJob("one-step", "Succeeded", "Complete").run("r1", 500, status("Running", null, step("build", "Running")))
                 .pod("r1-build-1-a", "r1-build-1", 0, 4_000);
     }
 
+    /** r1's status at 6 s, a second after its Job ended: Succeeded, step build on attempt 1 with exit code 0. */
+    private static History succeeded(History h) {
+        return h.run("r1", 6_000, status("Succeeded", null, step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))));
+    }
+
     private static History oneStepSucceeded() {
-        return oneStep().run("r1", 6_000, status("Succeeded", null, step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))));
+        return succeeded(oneStep());
     }
 
     @Test
@@ -181,10 +189,7 @@ class VerdictTest {
 
     @Test
     void aStepSucceededWhoseJobFailedWithNoPodExitZeroIsInconsistent() {
-        Verdict v = new History().submit("r1", "one-step", "Succeeded", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Failed", 5_000)
-                .pod("r1-build-1-a", "r1-build-1", null, 2_000)
-                .run("r1", 6_000, status("Succeeded", null, step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))))
+        Verdict v = succeeded(oneJob("one-step", "Succeeded", "Failed").pod("r1-build-1-a", "r1-build-1", null, 2_000))
                 .judge(NOW, STUCK);
 
         assertThat(v.findings).isEqualTo(Map.of("inconsistent", List.of(
@@ -194,10 +199,7 @@ class VerdictTest {
 
     @Test
     void aPodEvictedAsItExitedZeroFailsItsJobButTheStepIsDone() {
-        Verdict v = new History().submit("r1", "one-step", "Succeeded", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Failed", 5_000)
-                .injectedPod("r1-build-1-a", "r1-build-1", 0, 4_000, "evicted")
-                .run("r1", 6_000, status("Succeeded", null, step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))))
+        Verdict v = succeeded(oneJob("one-step", "Succeeded", "Failed").injectedPod("r1-build-1-a", "r1-build-1", 0, 4_000, "evicted"))
                 .judge(NOW, STUCK);
 
         assertThat(v.findings).isEmpty();
@@ -207,10 +209,7 @@ class VerdictTest {
 
     @Test
     void anExitCodeInStatusOtherThanThePodsIsInconsistent() {
-        Verdict v = new History().submit("r1", "one-step", "Succeeded", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Complete", 5_000)
-                .pod("r1-build-1-a", "r1-build-1", 2, 4_000)
-                .run("r1", 6_000, status("Succeeded", null, step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))))
+        Verdict v = succeeded(oneJob("one-step", "Succeeded", "Complete").pod("r1-build-1-a", "r1-build-1", 2, 4_000))
                 .judge(NOW, STUCK);
 
         assertThat(v.findings).isEqualTo(Map.of("inconsistent", List.of("r1 step build: exit code 0 in status, 2 in pod r1-build-1-a")));
@@ -237,9 +236,7 @@ class VerdictTest {
 
     @Test
     void aFailedRunWithNoFailedStepIsInconsistent() {
-        History h = new History().submit("r1", "deadline", "Failed", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Complete", 5_000)
-                .pod("r1-build-1-a", "r1-build-1", 0, 4_000)
+        History h = oneJob("deadline", "Failed", "Complete").pod("r1-build-1-a", "r1-build-1", 0, 4_000)
                 .run("r1", 6_000, status("Failed", "activeDeadlineSeconds exceeded",
                         step("build", "Succeeded", attempt(1, "r1-build-1", 0, "Completed"))));
 
@@ -249,9 +246,7 @@ class VerdictTest {
 
     @Test
     void aStepFailedWhoseJobCompletedIsInconsistent() {
-        Verdict v = new History().submit("r1", "real-fail", "Failed", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Complete", 5_000)
-                .pod("r1-build-1-a", "r1-build-1", 0, 4_000)
+        Verdict v = oneJob("real-fail", "Failed", "Complete").pod("r1-build-1-a", "r1-build-1", 0, 4_000)
                 .run("r1", 6_000, status("Failed", "step build failed", step("build", "Failed", attempt(1, "r1-build-1", 0, "Completed"))))
                 .judge(NOW, STUCK);
 
@@ -261,8 +256,7 @@ class VerdictTest {
     // ---------------------------------------------------------------- unexplained
 
     private static History failedWhenPromisedSuccess() {
-        return new History().submit("r1", "one-step", "Succeeded", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Failed", 5_000)
+        return oneJob("one-step", "Succeeded", "Failed")
                 .run("r1", 6_000, status("Failed", "step build failed: exit code 137", step("build", "Failed", attempt(1, "r1-build-1", 137, "Error"))));
     }
 
@@ -285,9 +279,7 @@ class VerdictTest {
 
     @Test
     void anExpectedFailureIsNoFinding() {
-        Verdict v = new History().submit("r1", "real-fail", "Failed", 0)
-                .job("r1-build-1", "r1", "build", 1, 1_000, "Failed", 5_000)
-                .pod("r1-build-1-a", "r1-build-1", 1, 4_000)
+        Verdict v = oneJob("real-fail", "Failed", "Failed").pod("r1-build-1-a", "r1-build-1", 1, 4_000)
                 .run("r1", 6_000, status("Failed", "step build failed", step("build", "Failed", attempt(1, "r1-build-1", 1, "Error"))))
                 .judge(NOW, STUCK);
 
