@@ -3,28 +3,61 @@ package dev.stepwise.e2e;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * A seeded generator of invalid and hostile manifests (issue 18): wrong types, missing fields, cycles,
  * self-dependencies, huge workflows, very long names and commands, unicode, bad CEL and templates,
  * outputs with '=' and newlines, unknown fields, Runs of missing Workflows and revisions, bad Run
- * options, and conflicting edits applied at once. Each is YAML of one object (plus, for conflicting
+ * options, conflicting edits applied at once, and the hostile input of issue 26 (template and CEL bombs, a
+ * 1 MiB param, a param breaking its pattern, an undeclared stepParams env, a loopback notification URL, a
+ * nonexistent InstanceType), each with the outcome the SPEC promises ({@link Expect}). Each is YAML of one object (plus, for conflicting
  * edits, JSON merge patches the harness sends all at once after creating it); the harness applies it
  * and reads what became of it.
  * The same seed gives the same manifests.
  */
 final class BadInput {
-    /** One manifest: its category, the kind it is, its name, and its YAML. */
-    record Manifest(String category, String kind, String name, String yaml, List<String> edits) {
+    /** One manifest: its category, the kind it is, its name, its YAML, and what the SPEC promises of it (null: any answer with a message). */
+    record Manifest(String category, String kind, String name, String yaml, List<String> edits, Expect expect) {
         Manifest(String category, String kind, String name, String yaml) {
-            this(category, kind, name, yaml, List.of());
+            this(category, kind, name, yaml, List.of(), null);
+        }
+
+        Manifest(String category, String kind, String name, String yaml, List<String> edits) {
+            this(category, kind, name, yaml, edits, null);
+        }
+
+        Manifest(String category, String kind, String name, String yaml, Expect expect) {
+            this(category, kind, name, yaml, List.of(), expect);
+        }
+    }
+
+    // the answers BadInputE2E reads off an object, the ones an Expect may name
+    static final String REFUSED = "refused at apply, naming the problem";
+    static final String NOT_READY = "Ready=False naming the problem";
+    static final String FAILED = "Failed naming the problem";
+    static final String SUCCEEDED = "ran: Succeeded";
+
+    /**
+     * What the SPEC ("Sharing a cluster") says must become of a hostile manifest: one of {@code outcomes},
+     * its message (the refusal, the Ready condition's, the Run's) containing {@code mentions} if set, no Job
+     * ever created for the Run if {@code noJobs}, and if {@code notificationRefused} the Run's notification
+     * recorded as {@code refused: ...} (never sent).
+     */
+    record Expect(Set<String> outcomes, String mentions, boolean noJobs, boolean notificationRefused) {
+        static Expect of(String outcome, String mentions) {
+            return new Expect(Set.of(outcome), mentions, false, false);
         }
     }
 
     static final String INSTANCE_TYPE = "chaos-kwok";
     /** A valid workflow every bad Run can name. */
     static final String BASE_WORKFLOW = "chaos-base";
+    /** A valid workflow whose param has a pattern and whose step declares the env names a Run may set. */
+    static final String GUARDED_WORKFLOW = "chaos-guarded";
+    /** A valid workflow that notifies a loopback URL (the API server's own port) on every end. */
+    static final String NOTIFY_WORKFLOW = "chaos-notify";
 
     private final Random random;
     private int serial;
@@ -54,6 +87,25 @@ final class BadInput {
                 """);
     }
 
+    /** The namespaced objects the hostile Runs rely on: {@link #GUARDED_WORKFLOW}, {@link #NOTIFY_WORKFLOW} and its Secret. */
+    static String guardedFixtures() {
+        return workflow(GUARDED_WORKFLOW, """
+                  params: [{name: slug, pattern: '^[a-z]+$', default: ok}]
+                  steps:
+                    - {name: a, command: [echo, "{{params.slug}}"], env: [{name: MODE, value: full}]}
+                """) + """
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: chaos-loopback-hook}
+                stringData: {url: "http://127.0.0.1:6443/"}
+                ---
+                """ + workflow(NOTIFY_WORKFLOW, """
+                  notifications: [{events: [Succeeded, Failed, Cancelled], webhook: {urlSecretRef: {name: chaos-loopback-hook, key: url}}}]
+                  steps: [{name: a, command: [echo, a]}]
+                """);
+    }
+
     private static String workflow(String name, String specBody) {
         return "apiVersion: stepwise.dev/v1alpha1\nkind: Workflow\nmetadata: {name: " + name + "}\nspec:\n"
                 + "  defaults: {image: busybox:1.36, instanceType: " + INSTANCE_TYPE + "}\n" + specBody;
@@ -76,7 +128,10 @@ final class BadInput {
         List<BiFunction<BadInput, String, Manifest>> kinds = List.of(
                 BadInput::wrongType, BadInput::missingField, BadInput::graph, BadInput::huge, BadInput::longText,
                 BadInput::unicode, BadInput::badExpression, BadInput::unknownField, BadInput::badRun, BadInput::badSchedule,
-                BadInput::outputsAndNewlines, BadInput::conflictingEdits);
+                BadInput::outputsAndNewlines, BadInput::conflictingEdits,
+                BadInput::templateBomb, BadInput::regexBomb, BadInput::comprehensionBomb, BadInput::oversizedParam,
+                BadInput::paramBreakingPattern, BadInput::undeclaredStepParam, BadInput::loopbackNotification,
+                BadInput::unknownInstanceType);
         List<Manifest> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(kinds.get(i % kinds.size()).apply(this, null));
@@ -269,5 +324,77 @@ final class BadInput {
         // by phase Suspended (see BadInputE2E.answer)
         return new Manifest("conflicting edits at once", "Run", n, run(n, "  workflowRef: {name: " + BASE_WORKFLOW + "}\n"
                 + "  params: {who: x}\n  suspend: true\n"), edits);
+    }
+
+    // ------------------------------------------------------------------ hostile input (issue 26)
+
+    /** {@code {{} and 100 KiB of spaces with no closing braces in an arg: refused by the CRD's bound on args, or invalid; never a hang. */
+    Manifest templateBomb(String unused) {
+        String n = next("tb");
+        return new Manifest("hostile: template bomb", "Workflow", n,
+                workflow(n, "  steps: [{name: a, command: [echo], args: [\"{{" + " ".repeat(100 * 1024) + "\"]}]\n"),
+                new Expect(Set.of(REFUSED, NOT_READY), null, false, false));
+    }
+
+    /** A regular expression nested past any limit in a {@code when}: CEL regexes are limited in size and nesting. */
+    Manifest regexBomb(String unused) {
+        String n = next("rb");
+        return new Manifest("hostile: CEL regex bomb", "Workflow", n, workflow(n, """
+                  params: [{name: x, default: a}]
+                  steps:
+                    - {name: a, command: [echo]}
+                    - {name: bomb, dependsOn: [a], command: [echo], when: "params.x.matches('((a{1000}){1000}){1000}')"}
+                """), Expect.of(NOT_READY, "bomb"));
+    }
+
+    /** Comprehensions nested eight deep over ten items (10^8 elements): a {@code when} cannot allocate without bound. */
+    Manifest comprehensionBomb(String unused) {
+        String n = next("cb");
+        String ten = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+        String expr = "a";
+        for (char v = 'h'; v >= 'a'; v--) {
+            expr = ten + ".map(" + v + ", " + expr + ")";
+        }
+        return new Manifest("hostile: CEL comprehension bomb", "Workflow", n, workflow(n, """
+                  steps:
+                    - {name: a, command: [echo]}
+                    - {name: bomb, dependsOn: [a], command: [echo], when: "%s.size() > 0"}
+                """.formatted(expr)), Expect.of(NOT_READY, "bomb"));
+    }
+
+    /** A 1 MiB param value: a Run's param values are bounded, so the API server refuses it. */
+    Manifest oversizedParam(String unused) {
+        String n = next("op");
+        return new Manifest("hostile: 1 MiB param value", "Run", n, run(n, "  workflowRef: {name: " + BASE_WORKFLOW + "}\n"
+                + "  params: {who: " + "x".repeat(1024 * 1024) + "}\n"), Expect.of(REFUSED, "params"));
+    }
+
+    /** A value breaking the param's declared pattern: the Run fails naming the param before any Job. */
+    Manifest paramBreakingPattern(String unused) {
+        String n = next("pp");
+        return new Manifest("hostile: param breaking its pattern", "Run", n, run(n, "  workflowRef: {name: " + GUARDED_WORKFLOW + "}\n"
+                + "  params: {slug: \"a;rm -rf /\"}\n"), new Expect(Set.of(FAILED), "slug", true, false));
+    }
+
+    /** stepParams setting an env name the step does not declare: the Run fails naming it before any Job. */
+    Manifest undeclaredStepParam(String unused) {
+        String n = next("sp");
+        return new Manifest("hostile: undeclared stepParams env", "Run", n, run(n, "  workflowRef: {name: " + GUARDED_WORKFLOW + "}\n"
+                + "  stepParams: {a: {LD_PRELOAD: /tmp/evil.so}}\n"), new Expect(Set.of(FAILED), "LD_PRELOAD", true, false));
+    }
+
+    /** A Run of a workflow notifying http://127.0.0.1:6443/: the notification is refused and says so, nothing is sent. */
+    Manifest loopbackNotification(String unused) {
+        String n = next("ln");
+        return new Manifest("hostile: loopback notification URL", "Run", n, run(n, "  workflowRef: {name: " + NOTIFY_WORKFLOW + "}\n"),
+                new Expect(Set.of(SUCCEEDED), null, false, true));
+    }
+
+    /** A workflow with no InstanceType default whose step names one that does not exist: Ready=False naming it. */
+    Manifest unknownInstanceType(String unused) {
+        String n = next("it");
+        String yaml = "apiVersion: stepwise.dev/v1alpha1\nkind: Workflow\nmetadata: {name: " + n + "}\nspec:\n"
+                + "  defaults: {image: busybox:1.36}\n  steps: [{name: a, command: [echo], instanceType: no-such-instance-type}]\n";
+        return new Manifest("hostile: nonexistent InstanceType", "Workflow", n, yaml, Expect.of(NOT_READY, "no-such-instance-type"));
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bad-input half of the chaos harness (issue 18): {@code chaos.count} seeded invalid and hostile
@@ -50,7 +54,6 @@ class BadInputE2E extends OperatorE2E {
     }
 
     /** The answer an applied object has got so far, or null while it has none. */
-    @SuppressWarnings("unchecked")
     static String answer(GenericKubernetesResource r) {
         Object st = r.getAdditionalProperties().get("status");
         if (!(st instanceof Map<?, ?> status)) {
@@ -60,14 +63,14 @@ class BadInputE2E extends OperatorE2E {
             Object phase = status.get("phase");
             String message = String.valueOf(status.get("message"));
             if ("Succeeded".equals(phase)) {
-                return "ran: Succeeded";
+                return BadInput.SUCCEEDED;
             }
             Object spec = r.getAdditionalProperties().get("spec");
             if ("Suspended".equals(phase) && spec instanceof Map<?, ?> sp && Boolean.TRUE.equals(sp.get("suspend"))) {
                 return "Suspended, as its spec asks";
             }
             if ("Failed".equals(phase) || "Cancelled".equals(phase)) {
-                return message == null || message.isBlank() || "null".equals(message) ? "Failed WITHOUT a message" : "Failed naming the problem";
+                return message == null || message.isBlank() || "null".equals(message) ? "Failed WITHOUT a message" : BadInput.FAILED;
             }
             return null;
         }
@@ -75,18 +78,26 @@ class BadInputE2E extends OperatorE2E {
         if (observed == null || ((Number) observed).longValue() != r.getMetadata().getGeneration()) {
             return null;
         }
-        Object conditions = status.get("conditions");
-        for (Object c : conditions instanceof List<?> l ? l : List.of()) {
-            Map<String, Object> cond = (Map<String, Object>) c;
-            if ("Ready".equals(cond.get("type"))) {
-                if ("True".equals(cond.get("status"))) {
-                    return "accepted: Ready";
-                }
-                Object msg = cond.get("message");
-                if ("Invalid".equals(cond.get("reason"))) {
-                    return msg == null || String.valueOf(msg).isBlank() ? "Ready=False WITHOUT a message" : "Ready=False naming the problem";
-                }
-                return null; // still publishing
+        Map<String, Object> cond = ready(status);
+        if (cond == null) {
+            return null;
+        }
+        if ("True".equals(cond.get("status"))) {
+            return "accepted: Ready";
+        }
+        Object msg = cond.get("message");
+        if ("Invalid".equals(cond.get("reason"))) {
+            return msg == null || String.valueOf(msg).isBlank() ? "Ready=False WITHOUT a message" : BadInput.NOT_READY;
+        }
+        return null; // still publishing
+    }
+
+    /** A Workflow status's Ready condition, or null. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ready(Map<?, ?> status) {
+        for (Object c : status.get("conditions") instanceof List<?> l ? l : List.of()) {
+            if (c instanceof Map<?, ?> cond && "Ready".equals(cond.get("type"))) {
+                return (Map<String, Object>) cond;
             }
         }
         return null;
@@ -97,6 +108,7 @@ class BadInputE2E extends OperatorE2E {
         ns = E2eCluster.createNamespace(client, "chaos-bad");
         E2eCluster.applyYaml(client, BadInput.fixtures(), null);
         E2eCluster.applyYaml(client, BadInput.baseWorkflow(), ns);
+        E2eCluster.applyYaml(client, BadInput.guardedFixtures(), ns);
         long rssBefore = operator.rssKib();
         Instant start = Instant.now();
 
@@ -105,6 +117,7 @@ class BadInputE2E extends OperatorE2E {
         Map<String, String> outcome = new LinkedHashMap<>();
         List<String> sentinels = new ArrayList<>();
         List<String> rejectedWithoutMessage = new ArrayList<>();
+        Map<String, String> refusals = new LinkedHashMap<>();
         int editsRefused = 0;
         for (int i = 0; i < manifests.size(); i++) {
             BadInput.Manifest m = manifests.get(i);
@@ -121,7 +134,8 @@ class BadInputE2E extends OperatorE2E {
             } catch (KubernetesClientException e) {
                 String why = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
                 boolean named = why != null && !why.isBlank() && e.getCode() >= 400 && e.getCode() < 500;
-                outcome.put(m.kind() + "/" + m.name(), named ? "refused at apply, naming the problem" : "refused WITHOUT a clear message");
+                outcome.put(m.kind() + "/" + m.name(), named ? BadInput.REFUSED : "refused WITHOUT a clear message");
+                refusals.put(m.kind() + "/" + m.name(), String.valueOf(why));
                 if (!named) {
                     rejectedWithoutMessage.add(m.name() + ": " + e.getCode() + " " + why);
                 }
@@ -129,27 +143,26 @@ class BadInputE2E extends OperatorE2E {
         }
         Duration applying = Duration.between(start, Instant.now());
 
-        // wait until every accepted object has an answer, or the settle time is over
-        Instant deadline = Instant.now().plus(SETTLE);
+        // wait until every accepted object has an answer, or the settle time is over (then the table says which had none)
         Map<String, String> answers = new LinkedHashMap<>();
-        while (true) {
-            answers.clear();
-            for (String kind : List.of("Workflow", "Run")) {
-                for (GenericKubernetesResource r : client.genericKubernetesResources(API, kind).inNamespace(ns).list().getItems()) {
-                    String a = answer(r);
-                    if (a != null) {
-                        answers.put(kind + "/" + r.getMetadata().getName(), a);
-                    }
-                }
-            }
-            boolean all = accepted.keySet().stream().allMatch(answers::containsKey)
-                    && sentinels.stream().allMatch(s -> answers.containsKey("Run/" + s));
-            if (all || Instant.now().isAfter(deadline)) {
-                break;
-            }
-            await(Duration.ofSeconds(2));
+        try {
+            await("every accepted object answered").atMost(SETTLE).pollInterval(Duration.ofSeconds(2)).pollInSameThread().until(() -> {
+                answers.clear();
+                answers.putAll(answers());
+                return accepted.keySet().stream().allMatch(answers::containsKey)
+                        && sentinels.stream().allMatch(s -> answers.containsKey("Run/" + s));
+            });
+        } catch (ConditionTimeoutException e) {
+            // reported below as NO ANSWER
         }
         accepted.keySet().forEach(k -> outcome.put(k, answers.getOrDefault(k, "NO ANSWER (stuck)")));
+        List<String> unmet = new ArrayList<>();
+        for (BadInput.Manifest m : manifests) {
+            if (m.expect() != null) {
+                String key = m.kind() + "/" + m.name();
+                unmet(m, outcome.get(key), refusals.get(key)).ifPresent(why -> unmet.add(key + " (" + m.category() + "): " + why));
+            }
+        }
         Duration settled = Duration.between(start, Instant.now());
         long rssAfter = operator.rssKib();
 
@@ -170,6 +183,7 @@ class BadInputE2E extends OperatorE2E {
         out.append(String.format("  %-34s %s%n", "ALL", totals));
         List<String> sentinelAnswers = sentinels.stream().map(s -> s + "=" + answers.get("Run/" + s)).toList();
         out.append("  valid Runs alongside: ").append(sentinelAnswers).append('\n');
+        unmet.forEach(u -> out.append("  NOT AS THE SPEC SAYS: ").append(u).append('\n'));
         System.out.println(out);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -182,6 +196,7 @@ class BadInputE2E extends OperatorE2E {
         json.put("conflictingEditsRefusedAtApply", editsRefused);
         json.put("totals", totals);
         json.put("validRunsAlongside", sentinelAnswers);
+        json.put("notAsTheSpecSays", unmet);
         Path dir = Path.of(System.getProperty("chaos.results", E2eCluster.projectDir().resolve("target/chaos-results").toString()));
         Files.createDirectories(dir);
         Path file = dir.resolve(LocalDate.now() + "-bad-input-" + manifests.size() + "-seed" + SEED + ".json");
@@ -192,7 +207,8 @@ class BadInputE2E extends OperatorE2E {
         assertThat(rejectedWithoutMessage).as("refused without a clear message").isEmpty();
         assertThat(outcome).as("objects that got no answer, or an answer without a message")
                 .allSatisfy((k, v) -> assertThat(v).doesNotContain("NO ANSWER").doesNotContain("WITHOUT"));
-        assertThat(sentinelAnswers).as("valid Runs applied alongside").allMatch(a -> a.endsWith("=ran: Succeeded"));
+        assertThat(sentinelAnswers).as("valid Runs applied alongside").allMatch(a -> a.endsWith("=" + BadInput.SUCCEEDED));
+        assertThat(unmet).as("hostile manifests answered other than the SPEC says").isEmpty();
         assertThat(operator.logTail(200_000)).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread \"main\"");
     }
 
@@ -230,11 +246,79 @@ class BadInputE2E extends OperatorE2E {
         }
     }
 
-    private static void await(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** How a hostile manifest's fate differs from what its {@link BadInput.Expect} says, or empty if it does not. */
+    private Optional<String> unmet(BadInput.Manifest m, String got, String refusal) {
+        BadInput.Expect e = m.expect();
+        if (!e.outcomes().contains(got)) {
+            return Optional.of(got + ", expected " + String.join(" or ", new TreeSet<>(e.outcomes()))
+                    + (refusal == null ? "" : ": " + refusal));
         }
+        GenericKubernetesResource r = refusal != null ? null
+                : client.genericKubernetesResources(API, m.kind()).inNamespace(ns).withName(m.name()).get();
+        String message = refusal != null ? refusal : message(r);
+        if (e.mentions() != null && (message == null || !message.contains(e.mentions()))) {
+            return Optional.of(got + " without naming " + e.mentions() + ": " + message);
+        }
+        if (e.noJobs()) {
+            List<String> jobs = client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", m.name()).list().getItems()
+                    .stream().map(j -> j.getMetadata().getName()).toList();
+            if (!jobs.isEmpty()) {
+                return Optional.of(got + ", but after Jobs " + jobs);
+            }
+        }
+        if (e.notificationRefused()) {
+            String[] result = new String[1];
+            try {
+                // the notification is recorded after the Run's end
+                await("notification of " + m.name() + " recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .pollInSameThread().until(() -> {
+                            result[0] = notificationResult(client.genericKubernetesResources(API, m.kind()).inNamespace(ns)
+                                    .withName(m.name()).get());
+                            return result[0] != null;
+                        });
+            } catch (ConditionTimeoutException timeout) {
+                return Optional.of(got + ", but no notification result recorded in status.notifications");
+            }
+            if (!result[0].startsWith("refused: ")) {
+                return Optional.of("notification result " + result[0] + ", expected refused: ...");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A Run's status message, or a Workflow's Ready condition message. */
+    private static String message(GenericKubernetesResource r) {
+        if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+            return null;
+        }
+        Map<?, ?> holder = "Run".equals(r.getKind()) ? status : ready(status);
+        return holder == null || holder.get("message") == null ? null : String.valueOf(holder.get("message"));
+    }
+
+    /** The last result of a Run's first notification with one, or null. */
+    private static String notificationResult(GenericKubernetesResource r) {
+        if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+            return null;
+        }
+        for (Object n : status.get("notifications") instanceof List<?> l ? l : List.of()) {
+            if (n instanceof Map<?, ?> note && note.get("lastResult") != null) {
+                return String.valueOf(note.get("lastResult"));
+            }
+        }
+        return null;
+    }
+
+    /** The answer of every Workflow and Run in the namespace that has one, by kind/name. */
+    private Map<String, String> answers() {
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String kind : List.of("Workflow", "Run")) {
+            for (GenericKubernetesResource r : client.genericKubernetesResources(API, kind).inNamespace(ns).list().getItems()) {
+                String a = answer(r);
+                if (a != null) {
+                    answers.put(kind + "/" + r.getMetadata().getName(), a);
+                }
+            }
+        }
+        return answers;
     }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,14 +45,17 @@ class RestartE2E extends OperatorE2E {
 
 
     @Test
-    void aRestartInTheMiddleOfARunRunsNoStepTwice() throws InterruptedException {
+    void aRestartInTheMiddleOfARunRunsNoStepTwice() {
         ns = E2eCluster.createNamespace(client, "e2e-restart");
         E2eCluster.applyYaml(client, WORKFLOW, ns);
 
         await("Job of step two").atMost(RunWatch.RUN_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> client.batch().v1().jobs().inNamespace(ns).withName("chain-1-two-1").get() != null);
         operator.kill();
-        Thread.sleep(3000); // deliberate: the operator is down while step two runs (and likely ends)
+        // the operator is down while step two runs and ends: it must pick up a Job that finished unseen
+        await("Job of step two finished while the operator is down").atMost(RunWatch.RUN_DEADLINE)
+                .pollInterval(Duration.ofMillis(200)).until(() -> finished(client.batch().v1().jobs().inNamespace(ns)
+                        .withName("chain-1-two-1").get()));
         operator.start();
 
         Run run = new RunWatch(client, ns, "chain-1").awaitFinished(operator);
@@ -74,19 +78,24 @@ class RestartE2E extends OperatorE2E {
     }
 
     @Test
-    void aRestartDuringARetryBackoffKeepsTheAttemptCount() throws InterruptedException {
+    void aRestartDuringARetryBackoffKeepsTheAttemptCount() {
         ns = E2eCluster.createNamespace(client, "e2e-restart-retry");
         E2eCluster.apply(client, E2eCluster.sample("retry.yaml"), ns);
         RunWatch watch = new RunWatch(client, ns, "retry-1");
 
+        String[] retryAt = new String[1];
         await("step flaky waiting to retry").atMost(RunWatch.RUN_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     Run r = watch.get();
-                    return r != null && r.getStatus() != null && !r.getStatus().steps.isEmpty()
-                            && r.getStatus().steps.get(0).nextRetryAt != null;
+                    retryAt[0] = r == null || r.getStatus() == null || r.getStatus().steps.isEmpty() ? null
+                            : r.getStatus().steps.get(0).nextRetryAt;
+                    return retryAt[0] != null;
                 });
         operator.kill();
-        Thread.sleep(3000); // deliberate: the backoff runs out while the operator is down
+        // the backoff runs out while the operator is down: the condition is the clock passing nextRetryAt
+        Instant due = RunWatch.time(retryAt[0]);
+        await("the backoff ran out while the operator is down").atMost(RunWatch.RUN_DEADLINE)
+                .pollInterval(Duration.ofMillis(200)).until(() -> Instant.now().isAfter(due));
         operator.start();
 
         Run run = watch.awaitFinished(operator);
@@ -96,5 +105,11 @@ class RestartE2E extends OperatorE2E {
                 .containsExactlyInAnyOrder("retry-1-flaky-1", "retry-1-flaky-2", "retry-1-flaky-3");
         assertThat(run.getStatus().steps.get(0).attempts).extracting(a -> a.exitCode).containsExactly(2, 2, 0);
         RunWatch.assertConditionsFollowPhase(run);
+    }
+
+    /** Whether the Job controller marked the Job Complete or Failed. */
+    private static boolean finished(Job j) {
+        return j != null && j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+                .anyMatch(c -> "True".equals(c.getStatus()) && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
     }
 }

@@ -66,9 +66,13 @@ final class Audit {
         return out;
     }
 
-    /** Requests {@code user} sent between {@code fromMs} and {@code toMs} (request received time), logged after {@code offset}. */
-    static Audit read(Path log, long offset, String user, long fromMs, long toMs) throws IOException {
-        Audit a = new Audit();
+    /** Whether a line logged after {@code offset} contains {@code text}. */
+    static boolean contains(Path log, long offset, String text) throws IOException {
+        return since(log, offset).contains(text);
+    }
+
+    /** What was logged after {@code offset}, or the whole log if it was rotated since. */
+    private static String since(Path log, long offset) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             if (f.length() < offset) {
                 offset = 0; // rotated
@@ -76,46 +80,52 @@ final class Audit {
             f.seek(offset);
             byte[] rest = new byte[(int) Math.min(Integer.MAX_VALUE - 8, f.length() - offset)];
             f.readFully(rest);
-            for (String line : new String(rest, StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank() || !line.contains(user)) {
-                    continue;
-                }
-                a.linesRead++;
-                JsonNode e;
-                try {
-                    e = JSON.readTree(line);
-                } catch (IOException partial) {
-                    continue;
-                }
-                if (!"ResponseComplete".equals(e.path("stage").asText()) || !user.equals(e.path("user").path("username").asText())) {
-                    continue;
-                }
-                long at = Instant.parse(e.path("requestReceivedTimestamp").asText()).toEpochMilli();
-                if (at < fromMs || at > toMs) {
-                    continue;
-                }
-                String verb = e.path("verb").asText();
-                JsonNode ref = e.path("objectRef");
-                String what;
-                if (ref.isMissingNode() || ref.path("resource").asText().isEmpty()) {
-                    what = e.path("requestURI").asText().replaceAll("\\?.*", "");
-                } else {
-                    what = ref.path("resource").asText();
-                    if (!ref.path("subresource").asText().isEmpty()) {
-                        what += "/" + ref.path("subresource").asText();
-                    }
-                }
-                a.byVerbResource.merge(verb + " " + what, 1L, Long::sum);
-                a.total++;
-                if (WRITES.contains(verb)) {
-                    a.writes++;
-                }
-                int code = e.path("responseStatus").path("code").asInt();
-                if (code >= 400) {
-                    a.errorsByCode.merge(verb + " " + what + " " + code, 1L, Long::sum);
-                }
-                a.userAgents.merge(e.path("userAgent").asText(), 1L, Long::sum);
+            return new String(rest, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Requests {@code user} sent between {@code fromMs} and {@code toMs} (request received time), logged after {@code offset}. */
+    static Audit read(Path log, long offset, String user, long fromMs, long toMs) throws IOException {
+        Audit a = new Audit();
+        for (String line : since(log, offset).split("\n")) {
+            if (line.isBlank() || !line.contains(user)) {
+                continue;
             }
+            a.linesRead++;
+            JsonNode e;
+            try {
+                e = JSON.readTree(line);
+            } catch (IOException partial) {
+                continue;
+            }
+            if (!"ResponseComplete".equals(e.path("stage").asText()) || !user.equals(e.path("user").path("username").asText())) {
+                continue;
+            }
+            long at = Instant.parse(e.path("requestReceivedTimestamp").asText()).toEpochMilli();
+            if (at < fromMs || at > toMs) {
+                continue;
+            }
+            String verb = e.path("verb").asText();
+            JsonNode ref = e.path("objectRef");
+            String what;
+            if (ref.isMissingNode() || ref.path("resource").asText().isEmpty()) {
+                what = e.path("requestURI").asText().replaceAll("\\?.*", "");
+            } else {
+                what = ref.path("resource").asText();
+                if (!ref.path("subresource").asText().isEmpty()) {
+                    what += "/" + ref.path("subresource").asText();
+                }
+            }
+            a.byVerbResource.merge(verb + " " + what, 1L, Long::sum);
+            a.total++;
+            if (WRITES.contains(verb)) {
+                a.writes++;
+            }
+            int code = e.path("responseStatus").path("code").asInt();
+            if (code >= 400) {
+                a.errorsByCode.merge(verb + " " + what + " " + code, 1L, Long::sum);
+            }
+            a.userAgents.merge(e.path("userAgent").asText(), 1L, Long::sum);
         }
         return a;
     }

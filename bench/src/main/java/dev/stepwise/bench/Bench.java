@@ -113,7 +113,7 @@ final class Bench {
                     r.set("cpuSecondsByProcess", Env.cpuDelta(procs0, env.cpuSnapshot(op.pid()), (tEnd - t0) / 1000.0));
                     long[] mem = op.memoryKiB();
                     r.put("operatorThreads", op.threads());
-                    Thread.sleep(1500); // the audit log is written as responses complete
+                    awaitAuditLog(client, env.auditLog, ns);
                     Audit audit = Audit.read(env.auditLog, offset, Env.OPERATOR_USER, t0, tEnd);
 
                     long failedRuns = t.runPhase.values().stream().filter(p -> !"Succeeded".equals(p)).count();
@@ -467,6 +467,19 @@ final class Bench {
         spec.put("defaults", Map.of("image", IMAGE, "instanceType", INSTANCE_TYPE));
         spec.put("steps", steps);
         client.genericKubernetesResources(WORKFLOWS).inNamespace(ns).resource(generic("Workflow", ns, shape.scenario(), spec)).create();
+    }
+
+    /**
+     * Waits (at most 60 s) until the audit log has caught up: it is written as responses complete, so
+     * once it shows a request the harness sends now (a GET of a ConfigMap that does not exist, named
+     * for this wait), every request answered before that one is in it too.
+     */
+    static boolean awaitAuditLog(KubernetesClient client, Path log, String ns) throws InterruptedException {
+        long from = Audit.mark(log);
+        String marker = "audit-caught-up-" + Long.toString(System.nanoTime(), 36);
+        client.configMaps().inNamespace(ns).withName(marker).get();
+        return waitUntil(() -> Audit.contains(log, from, "\"" + marker + "\""), System.currentTimeMillis(), 60_000,
+                () -> "the audit log shows no request for ConfigMap " + marker);
     }
 
     private void waitWorkflowReady(String ns, String name) throws InterruptedException {

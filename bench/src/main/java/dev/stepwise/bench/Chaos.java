@@ -176,6 +176,7 @@ final class Chaos {
                 f.awaitBackground();
                 Bench.log("all Runs submitted and every fault over; waiting up to %d s for every Run to finish", settleSec);
                 settledAt = settle(record, submitted.keySet(), settleSec);
+                Bench.awaitAuditLog(client, env.auditLog, ns);
                 Map<String, Integer> creates = Audit.creates(env.auditLog, auditMark, Env.OPERATOR_USER, "jobs", ns);
                 verdict = Verdict.judge(submitted.values(), record, creates, System.currentTimeMillis(), stuckAfterSec * 1000);
                 ObjectNode rec = doc.putObject("recovery");

@@ -104,32 +104,22 @@ final class ClusterRecord implements AutoCloseable {
     final ConcurrentSkipListSet<Long> operatorActivity = new ConcurrentSkipListSet<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
+    /** A record nothing watches: what it knows is what {@code see*} and {@code *Gone} are told (the oracle's tests). */
+    ClusterRecord() {
+    }
+
     ClusterRecord(KubernetesClient client, String ns, Consumer<Pod> onNewPod) {
-        informers.add(client.batch().v1().jobs().inNamespace(ns).inform(handler(this::seeJob, j -> {
-            JobRec r = jobs.get(j.getMetadata().getUid());
-            if (r != null) {
-                r.deleted = true;
-            }
-        }), 0));
+        informers.add(client.batch().v1().jobs().inNamespace(ns).inform(handler(j -> seeJob(j, System.currentTimeMillis()),
+                this::jobGone), 0));
         informers.add(client.pods().inNamespace(ns).inform(handler(p -> {
             boolean isNew = !pods.containsKey(p.getMetadata().getUid());
-            seePod(p);
+            seePod(p, System.currentTimeMillis());
             if (isNew && onNewPod != null) {
                 onNewPod.accept(p);
             }
-        }, p -> {
-            seePod(p);
-            PodRec r = pods.get(p.getMetadata().getUid());
-            if (r != null) {
-                r.deleted = true;
-            }
-        }), 0));
-        informers.add(client.genericKubernetesResources(Tracker.RUNS).inNamespace(ns).inform(handler(this::seeRun, r -> {
-            RunRec rec = runs.get(r.getMetadata().getName());
-            if (rec != null && r.getMetadata().getUid().equals(rec.uid)) {
-                rec.deleted = true;
-            }
-        }), 0));
+        }, p -> podGone(p, System.currentTimeMillis())), 0));
+        informers.add(client.genericKubernetesResources(Tracker.RUNS).inNamespace(ns).inform(handler(
+                r -> seeRun(r, System.currentTimeMillis()), this::runGone), 0));
     }
 
     private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> seen, Consumer<T> gone) {
@@ -151,8 +141,8 @@ final class ClusterRecord implements AutoCloseable {
         };
     }
 
-    private void seeJob(Job j) {
-        long now = System.currentTimeMillis();
+    /** A Job added or changed, as the watch delivered it at {@code now}. */
+    void seeJob(Job j, long now) {
         JobRec r = jobs.computeIfAbsent(j.getMetadata().getUid(), u -> {
             operatorActivity.add(now);
             return new JobRec(j, now);
@@ -167,8 +157,15 @@ final class ClusterRecord implements AutoCloseable {
         }
     }
 
-    private void seePod(Pod p) {
-        long now = System.currentTimeMillis();
+    void jobGone(Job j) {
+        JobRec r = jobs.get(j.getMetadata().getUid());
+        if (r != null) {
+            r.deleted = true;
+        }
+    }
+
+    /** A pod added or changed, as the watch delivered it at {@code now}. */
+    void seePod(Pod p, long now) {
         PodRec r = pods.computeIfAbsent(p.getMetadata().getUid(), u -> new PodRec(p, now));
         if (p.getSpec() != null && p.getSpec().getNodeName() != null) {
             r.node = p.getSpec().getNodeName();
@@ -191,8 +188,14 @@ final class ClusterRecord implements AutoCloseable {
         }
     }
 
-    private void seeRun(GenericKubernetesResource run) {
-        long now = System.currentTimeMillis();
+    /** A pod deleted: its last state still counts (an exit code seen only in the delete). */
+    void podGone(Pod p, long now) {
+        seePod(p, now);
+        pods.get(p.getMetadata().getUid()).deleted = true;
+    }
+
+    /** A Run added or changed, as the watch delivered it at {@code now}. */
+    void seeRun(GenericKubernetesResource run, long now) {
         RunRec r = runs.computeIfAbsent(run.getMetadata().getName(), RunRec::new);
         if (r.uid != null && !r.uid.equals(run.getMetadata().getUid())) {
             return; // another Run of that name: chaos/run never re-creates one
@@ -208,6 +211,13 @@ final class ClusterRecord implements AutoCloseable {
             if (r.finishedMs < 0 && r.finished()) {
                 r.finishedMs = now;
             }
+        }
+    }
+
+    void runGone(GenericKubernetesResource run) {
+        RunRec rec = runs.get(run.getMetadata().getName());
+        if (rec != null && run.getMetadata().getUid().equals(rec.uid)) {
+            rec.deleted = true;
         }
     }
 

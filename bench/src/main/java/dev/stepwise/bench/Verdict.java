@@ -68,13 +68,13 @@ final class Verdict {
         byAttempt.forEach((k, js) -> {
             if (js.size() > 1) {
                 v.add("twice", "run " + js.get(0).run + " step " + js.get(0).step + " attempt " + js.get(0).attempt + ": "
-                        + js.size() + " Jobs " + js.stream().map(j -> j.name).toList());
+                        + js.size() + " Jobs " + js.stream().map(j -> j.name).sorted().toList());
             }
         });
         for (ClusterRecord.JobRec j : rec.jobs.values()) {
             List<ClusterRecord.PodRec> ps = podsByJobUid.getOrDefault(j.uid, List.of());
             if (ps.size() > 1) {
-                v.add("twice", "Job " + j.name + " had " + ps.size() + " pods " + ps.stream().map(p -> p.name + (p.injected == null ? "" : " (" + p.injected + ")")).toList());
+                v.add("twice", "Job " + j.name + " had " + ps.size() + " pods " + ps.stream().map(p -> p.name + (p.injected == null ? "" : " (" + p.injected + ")")).sorted().toList());
             }
         }
         auditJobCreates.forEach((name, n) -> {
