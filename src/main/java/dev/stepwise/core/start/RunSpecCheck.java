@@ -71,13 +71,14 @@ final class RunSpecCheck {
         if (declared.isEmpty()) {
             return "; it declares none";
         }
-        List<String> names = List.copyOf(declared);
-        return ": " + String.join(", ", names.subList(0, Math.min(20, names.size()))) + (names.size() > 20 ? ", ..." : "");
+        return ": " + first20(List.copyOf(declared));
     }
 
     private static String known(Dag dag) {
-        List<String> names = dag.names();
-        return " (steps: " + String.join(", ", names.subList(0, Math.min(20, names.size())))
-                + (names.size() > 20 ? ", ..." : "") + ")";
+        return " (steps: " + first20(dag.names()) + ")";
+    }
+
+    private static String first20(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(20, names.size()))) + (names.size() > 20 ? ", ..." : "");
     }
 }
