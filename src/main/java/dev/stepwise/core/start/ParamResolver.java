@@ -1,6 +1,7 @@
 package dev.stepwise.core.start;
 
 import dev.stepwise.api.v1alpha1.Param;
+import dev.stepwise.core.workflow.ParamRules;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,6 @@ import dev.stepwise.core.expr.StepTemplating;
 import dev.stepwise.core.expr.Templates;
 import dev.stepwise.core.expr.WhenExpressions;
 import dev.stepwise.core.graph.Dag;
-import dev.stepwise.core.start.ParamRules;
 import dev.stepwise.api.v1alpha1.EventWait;
 import dev.stepwise.core.time.GoDuration;
 

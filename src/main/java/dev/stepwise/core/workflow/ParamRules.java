@@ -1,4 +1,4 @@
-package dev.stepwise.core.start;
+package dev.stepwise.core.workflow;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
