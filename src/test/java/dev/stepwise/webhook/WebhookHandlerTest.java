@@ -138,6 +138,23 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void aValueBreakingItsParamsRulesIsRefusedBeforeAnyRunExists() {
+        WorkflowSpec spec = webhook(Fixtures.spec(Fixtures.step("a")), "hook");
+        Param table = new Param("table", "orders");
+        table.pattern = "^[a-z_]+$";
+        spec.params = List.of(table);
+        workflow("strict", spec);
+        await().atMost(Duration.ofSeconds(10)).until(() -> webhooks.limiter.size() == 3);
+        int runsBefore = runs();
+
+        WebhookHandler.Answer a = call("data", "strict", "Bearer " + TOKEN, "{\"table\": \"x;rm -rf /\"}");
+
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).containsEntry("error", "param 'table': value \"x;rm -rf /\" does not match pattern ^[a-z_]+$");
+        assertThat(runs()).isEqualTo(runsBefore);
+    }
+
+    @Test
     void everyCallWithoutTheRightTokenForAnOpenWebhookGetsTheSame401() {
         List<WebhookHandler.Answer> answers = List.of(
                 call("data", "nope", "Bearer " + TOKEN, "{}"),              // no such Workflow

@@ -1,5 +1,6 @@
 package dev.stepwise.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,9 +14,11 @@ public class EventWait {
 
     @JsonPropertyDescription("Name of the event, as delivered to the Run.")
     @Required
+    @Size(max = Bounds.NAME)
     public String name;
 
     @JsonPropertyDescription("How long to wait before the step fails, a Go-style duration. Default: forever.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String timeout;
 }

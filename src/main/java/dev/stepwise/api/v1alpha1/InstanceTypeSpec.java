@@ -1,5 +1,6 @@
 package dev.stepwise.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -17,6 +18,7 @@ import java.util.Map;
 public class InstanceTypeSpec {
 
     @JsonPropertyDescription("Free text, e.g. '4 CPU, 16 GiB'.")
+    @Size(max = 1024)
     public String description;
 
     @JsonPropertyDescription("true = used by steps that name no InstanceType. Exactly one should be the default.")
@@ -27,9 +29,11 @@ public class InstanceTypeSpec {
     public ResourceRequirements resources;
 
     @JsonPropertyDescription("Node selector of the step's pod.")
-    public Map<String, String> nodeSelector = new LinkedHashMap<>();
+    @Size(max = 64)
+    public Map<String, @Size(max = Bounds.LABEL) String> nodeSelector = new LinkedHashMap<>();
 
     @JsonPropertyDescription("Tolerations of the step's pod.")
+    @Size(max = 64)
     public List<Toleration> tolerations = new ArrayList<>();
 
     @JsonPropertyDescription("Whether steps on this InstanceType must run as a non-root user. Unset = the operator's "

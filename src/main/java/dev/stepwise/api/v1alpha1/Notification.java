@@ -24,6 +24,7 @@ public class Notification {
 
     @JsonPropertyDescription("For RuntimeExceeded: how long a Run may run before the notification, a Go-style duration.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String runtimeExceeded;
 
     @JsonPropertyDescription("Where to POST: the URL is kept in a Secret of the workflow's namespace (it often holds a token).")

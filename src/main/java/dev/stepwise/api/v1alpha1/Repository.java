@@ -1,5 +1,6 @@
 package dev.stepwise.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -11,9 +12,11 @@ public class Repository {
 
     @JsonPropertyDescription("Clone URL: https://, http:// or git:// (a token from tokenSecretRef is sent as the password of x-access-token over http(s)).")
     @Required
+    @Size(max = Bounds.URL)
     public String url;
 
     @JsonPropertyDescription("Branch, tag or commit to check out. Default: the remote's default branch.")
+    @Size(max = 256)
     public String revision;
 
     @JsonPropertyDescription("Secret key holding a token for https authentication.")

@@ -24,10 +24,12 @@ public class RetryPolicy {
 
     @JsonPropertyDescription("Base delay before a retry, a Go-style duration such as 10s or 1m30s. Default 10s.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String delay;
 
     @JsonPropertyDescription("Upper bound of the delay between attempts, a Go-style duration. Default: none.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String maxDelay;
 
     @JsonPropertyDescription("Retry only when the attempt's exit code is one of these; empty = any failure is retried.")

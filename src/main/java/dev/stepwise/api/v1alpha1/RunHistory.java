@@ -1,5 +1,6 @@
 package dev.stepwise.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -19,5 +20,6 @@ public class RunHistory {
 
     @JsonPropertyDescription("Delete a finished Run this long after it finished, a Go-style duration. Unset: never.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String ttlAfterFinished;
 }

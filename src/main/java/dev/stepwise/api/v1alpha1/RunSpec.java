@@ -25,12 +25,14 @@ public class RunSpec {
 
     @JsonPropertyDescription("Param values; workflow defaults fill in the rest.")
     @ValidationRule(value = "self == oldSelf", message = "params are immutable")
-    public Map<String, String> params = new LinkedHashMap<>();
+    @Size(max = 100)
+    public Map<String, @Size(max = Param.MAX_VALUE_LENGTH) String> params = new LinkedHashMap<>();
 
     @JsonPropertyDescription("Extra environment variables for single steps, by step name: {extract: {LIMIT: \"10\"}}. "
             + "They come last, so they override the step's own env.")
     @ValidationRule(value = "self == oldSelf", message = "stepParams are immutable")
-    public Map<String, Map<String, String>> stepParams;
+    @Size(max = 500)
+    public Map<String, @Size(max = Bounds.ARGS) Map<String, @Size(max = Param.MAX_VALUE_LENGTH) String>> stepParams;
 
     @JsonPropertyDescription("Run only these steps (and, withDownstream, everything below them); the rest are Skipped.")
     @Size(max = 500)
@@ -40,6 +42,8 @@ public class RunSpec {
     @JsonPropertyDescription("Name of a finished Run of the same workflow to retry: its revision and params are reused "
             + "(params set here override them key by key).")
     @ValidationRule(value = "self == oldSelf", message = "retryOf is immutable")
+    @Size(max = Bounds.NAME)
+    @Pattern(Bounds.NAME_PATTERN)
     public String retryOf;
 
     @JsonPropertyDescription("With retryOf: FailedOnly (default) reuses the steps that Succeeded and their outputs; All runs every step again.")
@@ -61,6 +65,7 @@ public class RunSpec {
     @JsonPropertyDescription("Time limit of the whole Run from its start, a Go-style duration; overrides the workflow's "
             + "timeout. Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String timeout;
 
     @JsonPropertyDescription("Events delivered to waitForEvent steps. Once delivered they are recorded in status.events, "
@@ -91,6 +96,7 @@ public class RunSpec {
     public static class StepSelector {
         @JsonPropertyDescription("Name of a step of the workflow.")
         @Required
+        @Size(max = Bounds.LABEL)
         public String name;
 
         @JsonPropertyDescription("true = also run every step that depends on it, directly or not.")
@@ -136,6 +142,8 @@ public class RunSpec {
     public static class WorkflowRef {
         @JsonPropertyDescription("Name of the Workflow, in the Run's namespace.")
         @Required
+        @Size(max = Bounds.NAME)
+        @Pattern(Bounds.NAME_PATTERN)
         public String name;
 
         @JsonPropertyDescription("Revision number to run. Default: the Workflow's current revision when the Run starts.")

@@ -23,11 +23,13 @@ public class Schedule {
     public String timeZone;
 
     @JsonPropertyDescription("Params of the Runs this schedule starts (between Run params and workflow defaults).")
-    public Map<String, String> params = new LinkedHashMap<>();
+    @Size(max = 100)
+    public Map<String, @Size(max = Param.MAX_VALUE_LENGTH) String> params = new LinkedHashMap<>();
 
     @JsonPropertyDescription("How late a slot missed while the operator was down may still start, a Go-style duration. "
             + "Default: the latest missed slot always starts; older ones are skipped and counted.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String startingDeadline;
 
     public Schedule() {

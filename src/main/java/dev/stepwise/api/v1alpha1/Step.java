@@ -32,7 +32,7 @@ public class Step {
 
     @JsonPropertyDescription("Parent steps; this step starts when they are done (see runIf). The graph must be acyclic.")
     @Size(max = 500)
-    public List<String> dependsOn = new ArrayList<>();
+    public List<@Size(max = Bounds.LABEL) String> dependsOn = new ArrayList<>();
 
     @JsonPropertyDescription("Which parent outcomes let the step run: AllSucceeded (default), AllDone, AnySucceeded, AnyFailed, AllFailed. Otherwise the step is Skipped.")
     public RunIf runIf;
@@ -48,35 +48,44 @@ public class Step {
     public Boolean skipDownstream;
 
     @JsonPropertyDescription("Container image. Default: defaults.image.")
+    @Size(max = Bounds.IMAGE)
     public String image;
 
     @JsonPropertyDescription("Entrypoint; {{...}} templates are resolved.")
-    public List<String> command = new ArrayList<>();
+    @Size(max = Bounds.ARGS)
+    public List<@Size(max = Bounds.ARG) String> command = new ArrayList<>();
 
     @JsonPropertyDescription("Arguments; {{...}} templates are resolved.")
-    public List<String> args = new ArrayList<>();
+    @Size(max = Bounds.ARGS)
+    public List<@Size(max = Bounds.ARG) String> args = new ArrayList<>();
 
     @JsonPropertyDescription("Environment variables (core/v1 EnvVar, valueFrom allowed); {{...}} templates in values are resolved.")
+    @Size(max = Bounds.ARGS)
     public List<EnvVar> env = new ArrayList<>();
 
     @JsonPropertyDescription("Sources of environment variables (core/v1 EnvFromSource).")
+    @Size(max = 64)
     public List<EnvFromSource> envFrom = new ArrayList<>();
 
     @JsonPropertyDescription("Name of the InstanceType giving resources, nodeSelector and tolerations. Default: defaults.instanceType, then the default InstanceType.")
+    @Size(max = Bounds.NAME)
     public String instanceType;
 
     @JsonPropertyDescription("core/v1 ResourceRequirements; each key overrides the InstanceType's.")
     public ResourceRequirements resources;
 
     @JsonPropertyDescription("Ephemeral-storage request, a Kubernetes quantity such as 20Gi.")
+    @Size(max = Bounds.QUANTITY)
     public String storage;
 
     @JsonPropertyDescription("Limit on one attempt's run time (the Job's activeDeadlineSeconds), a Go-style duration.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String timeout;
 
     @JsonPropertyDescription("An attempt whose pod is not running by then fails with the pod's reason (Unschedulable, ImagePullBackOff), a Go-style duration.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String pendingTimeout;
 
     @JsonPropertyDescription("Retry policy of the step. Default: defaults.retry, else no retry.")
@@ -90,13 +99,14 @@ public class Step {
 
     @JsonPropertyDescription("Output names this step may write as NAME=VALUE lines to $STEPWISE_OUTPUTS (at most 4 KiB in all).")
     @Size(max = 64)
-    public List<String> outputs = new ArrayList<>();
+    public List<@Size(max = Bounds.LABEL) String> outputs = new ArrayList<>();
 
     @JsonPropertyDescription("true = outputs and logs are shown as [REDACTED] in status; downstream steps still get the real values.")
     public Boolean sensitive;
 
     @JsonPropertyDescription("How long a sleep step waits, a Go-style duration.")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String duration;
 
     @JsonPropertyDescription("The event a waitForEvent step waits for.")

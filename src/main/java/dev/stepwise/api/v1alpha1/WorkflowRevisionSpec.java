@@ -1,5 +1,6 @@
 package dev.stepwise.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -12,6 +13,7 @@ public class WorkflowRevisionSpec {
 
     @JsonPropertyDescription("Name of the Workflow this is a revision of.")
     @Required
+    @Size(max = Bounds.NAME)
     public String workflow;
 
     @JsonPropertyDescription("Revision number, counting up from 1.")
@@ -19,6 +21,7 @@ public class WorkflowRevisionSpec {
     public Integer revision;
 
     @JsonPropertyDescription("Content hash of the template, used to publish a revision only when the spec changed.")
+    @Size(max = 128)
     public String hash;
 
     @JsonPropertyDescription("The Workflow spec as it was when this revision was published.")

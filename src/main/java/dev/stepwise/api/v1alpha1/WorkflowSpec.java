@@ -62,6 +62,7 @@ public class WorkflowSpec {
     @JsonPropertyDescription("Time limit of a whole Run from its start, a Go-style duration (a Run's spec.timeout overrides it). "
             + "Past it, running Jobs stop and the Run fails (DeadlineExceeded).")
     @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String timeout;
 
     /** Concurrency policies of SPEC's Workflow. */

@@ -1,18 +1,22 @@
 package dev.stepwise.core.start;
 
 import dev.stepwise.api.v1alpha1.Param;
+import dev.stepwise.core.workflow.ParamRules;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resolves a Run's params: the Run's own values, then the workflow's defaults. */
+/**
+ * Resolves a Run's params: the Run's own values, then the workflow's defaults. Every value, given or defaulted,
+ * must keep its param's rules ({@link ParamRules}); whatever trigger made the Run, it is resolved here.
+ */
 public final class ParamResolver {
     private ParamResolver() {
     }
 
-    /** The resolved params, or the problems (missing required, unknown names) that stop the Run. */
+    /** The resolved params, or the problems (missing required, unknown names, broken rules) that stop the Run. */
     public record Result(Map<String, String> params, List<String> problems) {
         public boolean ok() {
             return problems.isEmpty();
@@ -29,6 +33,7 @@ public final class ParamResolver {
             if (v == null && p.requiredOrDefault()) {
                 problems.add("missing required param '" + p.name + "'");
             } else {
+                problems.addAll(ParamRules.problems(p, v));
                 out.put(p.name, v == null ? "" : v);
             }
         }

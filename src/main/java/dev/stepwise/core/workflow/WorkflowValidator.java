@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,7 @@ public final class WorkflowValidator {
             if (!params.add(p.name)) {
                 problems.add("duplicate param '" + p.name + "'");
             }
+            checkParamRules(p, problems);
         }
         if (spec.defaults != null && spec.defaults.instanceType != null
                 && !instanceTypes.names().contains(spec.defaults.instanceType)) {
@@ -75,6 +77,7 @@ public final class WorkflowValidator {
                     problems.add("schedules[" + i + "] sets unknown param '" + name + "'");
                 }
             }
+            checkScheduleParams(spec, i, problems);
         }
         List<String> onDefault = spec.steps.stream()
                 .filter(st -> st.typeOrDefault() == StepType.container && st.instanceType == null
@@ -122,6 +125,26 @@ public final class WorkflowValidator {
         for (String text : StepTemplating.texts(step)) {
             for (Templates.Ref ref : Templates.references(text)) {
                 checkReference(where, step, ref, dag, params, problems);
+            }
+        }
+    }
+
+    /** A bad RE2 pattern, and a default that breaks its own param's rules (a Run without the param would fail). */
+    private static void checkParamRules(Param p, List<String> problems) {
+        Optional<String> badPattern = ParamRules.patternProblem(p);
+        if (badPattern.isPresent()) {
+            problems.add(badPattern.get());
+            return;
+        }
+        problems.addAll(ParamRules.problems(p, p.defaultValue, "default"));
+    }
+
+    /** A schedule's values keep their params' rules: else every slot would start a Run that fails at once. */
+    private static void checkScheduleParams(WorkflowSpec spec, int i, List<String> problems) {
+        var given = spec.schedules.get(i).params;
+        for (Param p : spec.params == null ? List.<Param>of() : spec.params) {
+            if (given != null && given.containsKey(p.name) && ParamRules.patternProblem(p).isEmpty()) {
+                ParamRules.problems(p, given.get(p.name)).forEach(m -> problems.add("schedules[" + i + "] " + m));
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.RunSpec;
 import dev.stepwise.api.v1alpha1.RunStatus;
 import dev.stepwise.api.v1alpha1.Step;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.WorkflowSpec;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -460,7 +461,9 @@ class RunControlTest {
     class StepParams {
         @Test
         void stepParamsGoToTheirStepOnly() {
-            RunSim sim = new RunSim(spec(step("a"), step("b")));
+            Step a = step("a");
+            a.env = new ArrayList<>(List.of(new EnvVar("LIMIT", "1", null)));
+            RunSim sim = new RunSim(spec(a, step("b")));
             sim.runSpec = s -> s.stepParams = Map.of("a", Map.of("LIMIT", "10"));
             RunPlan plan = sim.plan();
             Map<String, Map<String, String>> env = new LinkedHashMap<>();

@@ -84,4 +84,67 @@ class ParamResolverTest {
             java.util.Locale.setDefault(before);
         }
     }
+
+    @Test
+    void aValueBreakingItsParamsPatternFailsNamingParamAndPattern() {
+        Param table = new Param("table", null);
+        table.pattern = "^[a-z_]+$";
+
+        ParamResolver.Result r = ParamResolver.resolve(List.of(table), Map.of("table", "x;rm -rf /"));
+
+        assertThat(r.problems()).containsExactly("param 'table': value \"x;rm -rf /\" does not match pattern ^[a-z_]+$");
+    }
+
+    @Test
+    void thePatternMustMatchTheWholeValueNotAPart() {
+        Param table = new Param("table", null);
+        table.pattern = "[a-z]+";
+
+        assertThat(ParamResolver.resolve(List.of(table), Map.of("table", "orders")).ok()).isTrue();
+        assertThat(ParamResolver.resolve(List.of(table), Map.of("table", "orders; id")).ok()).isFalse();
+    }
+
+    @Test
+    void enumAndMaxLengthAreCheckedForGivenAndDefaultValues() {
+        Param mode = new Param("mode", "sideways");
+        mode.allowed = List.of("full", "delta");
+        Param note = new Param("note", null);
+        note.maxLength = 5;
+
+        assertThat(ParamResolver.resolve(List.of(mode, note), Map.of("note", "\u00e9\u00e9\u00e9\u00e9\u00e9")).problems())
+                .containsExactly("param 'mode': value \"sideways\" is not one of enum [\"full\", \"delta\"]");
+        assertThat(ParamResolver.resolve(List.of(mode, note), Map.of("mode", "full", "note", "123456")).problems())
+                .containsExactly("param 'note': value \"123456\" is 6 characters long, more than maxLength 5");
+    }
+
+    @Test
+    void anOptionalParamThatNobodySetsIsNotHeldToItsRules() {
+        Param mode = new Param("mode", null);
+        mode.allowed = List.of("full", "delta");
+
+        ParamResolver.Result r = ParamResolver.resolve(List.of(mode), Map.of());
+
+        assertThat(r.ok()).isTrue();
+        assertThat(r.params()).containsEntry("mode", "");
+    }
+
+    @Test
+    void aHostileValueIsShownOnlyInPartAndEscaped() {
+        Param table = new Param("table", null);
+        table.pattern = "^[a-z]+$";
+        String hostile = "\"\n" + "A".repeat(10_000);
+
+        String problem = ParamResolver.resolve(List.of(table), Map.of("table", hostile)).problems().get(0);
+
+        assertThat(problem).startsWith("param 'table': value \"\\\"\\u000aAAA").contains("...\" is 10002 characters long")
+                .hasSizeLessThan(200);
+    }
+
+    @Test
+    void noValueIsLongerThanTheBoundEvenWithoutMaxLength() {
+        Param note = new Param("note", null);
+
+        assertThat(ParamResolver.resolve(List.of(note), Map.of("note", "x".repeat(Param.MAX_VALUE_LENGTH + 1))).problems())
+                .singleElement().asString().contains("more than maxLength 4096");
+    }
 }

@@ -272,4 +272,41 @@ class WorkflowValidatorTest {
         assertThat(problems).noneMatch(p -> p.contains("does not depend on"));
         assertThat(problems).hasSize(10);
     }
+
+    private static Param param(String name, String defaultValue, String pattern, Integer maxLength, String... allowed) {
+        Param p = new Param(name, defaultValue);
+        p.pattern = pattern;
+        p.maxLength = maxLength;
+        p.allowed = allowed.length == 0 ? null : List.of(allowed);
+        return p;
+    }
+
+    @Test
+    void paramRulesThatNoValueOrNotTheDefaultKeepsAreNamed() {
+        WorkflowSpec w = validSpec();
+        w.params = new ArrayList<>(List.of(new Param("date", "2026-01-01"), Fixtures.required("table"),
+                param("bad", null, "^(unclosed$", null),
+                param("mode", "partial", null, null, "full", "delta"),
+                param("day", "monday", "^\\d+$", null),
+                param("note", "too long", null, 3)));
+
+        assertThat(validate(w)).containsExactlyInAnyOrder(
+                "param 'bad': pattern ^(unclosed$ is not an RE2 regular expression: missing closing )",
+                "param 'mode': default \"partial\" is not one of enum [\"full\", \"delta\"]",
+                "param 'day': default \"monday\" does not match pattern ^\\d+$",
+                "param 'note': default \"too long\" is 8 characters long, more than maxLength 3");
+    }
+
+    @Test
+    void scheduleParamsThatBreakTheirParamsRulesAreNamed() {
+        WorkflowSpec w = validSpec();
+        w.params.add(param("mode", "full", "^[a-z]+$", null, "full", "delta"));
+        var s = new dev.stepwise.api.v1alpha1.Schedule("0 2 * * *", null);
+        s.params.put("mode", "FULL");
+        w.schedules = new ArrayList<>(List.of(s));
+
+        assertThat(validate(w)).containsExactly(
+                "schedules[0] param 'mode': value \"FULL\" is not one of enum [\"full\", \"delta\"]",
+                "schedules[0] param 'mode': value \"FULL\" does not match pattern ^[a-z]+$");
+    }
 }
