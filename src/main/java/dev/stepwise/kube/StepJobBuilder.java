@@ -1,5 +1,6 @@
 package dev.stepwise.kube;
 
+import dev.stepwise.api.v1alpha1.InstanceTypeSpec;
 import dev.stepwise.api.v1alpha1.Repository;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.Step;
@@ -58,6 +59,14 @@ public final class StepJobBuilder {
                 .withRestartPolicy("Never")
                 // no Service env vars: pods start faster and steps see a clean environment
                 .withEnableServiceLinks(false);
+        String serviceAccount = serviceAccount(step, req.instanceType());
+        if (serviceAccount != null) {
+            // the ServiceAccount a step (or its InstanceType) names: its token is mounted as Kubernetes does by default
+            pod.withServiceAccountName(serviceAccount);
+        } else {
+            // no credentials for the API server: the namespace's default ServiceAccount may have been granted more
+            pod.withAutomountServiceAccountToken(false);
+        }
         if (req.instanceType() != null) {
             pod.withNodeSelector(req.instanceType().nodeSelector.isEmpty() ? null : req.instanceType().nodeSelector)
                     .withTolerations(req.instanceType().tolerations.isEmpty() ? null : req.instanceType().tolerations);
@@ -113,6 +122,15 @@ public final class StepJobBuilder {
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The step's serviceAccountName, else its InstanceType's, else null (no token). */
+    static String serviceAccount(Step step, InstanceTypeSpec instanceType) {
+        if (step.serviceAccountName != null && !step.serviceAccountName.isBlank()) {
+            return step.serviceAccountName;
+        }
+        return instanceType == null || instanceType.serviceAccountName == null || instanceType.serviceAccountName.isBlank()
+                ? null : instanceType.serviceAccountName;
     }
 
     private List<EnvVar> env(Run run, String workflow, JobToCreate req) {

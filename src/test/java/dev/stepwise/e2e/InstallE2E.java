@@ -124,6 +124,8 @@ class InstallE2E {
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
             assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            // no step names a ServiceAccount: no token in the pod
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         });
     }
 

@@ -96,4 +96,35 @@ class StepJobBuilderTest {
         assertThat(new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532)).withFinishedJobTtl(java.time.Duration.ZERO)
                 .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTtlSecondsAfterFinished()).isNull();
     }
+
+    private static PodSpec podOf(Step step, dev.stepwise.api.v1alpha1.InstanceTypeSpec instanceType) {
+        JobToCreate req = new JobToCreate("etl-1-" + step.name + "-1", step.name, 1, step,
+                EffectiveStep.of(Fixtures.spec(step), step), instanceType, Map.of());
+        return new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532))
+                .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTemplate().getSpec();
+    }
+
+    @Test
+    void aStepPodMountsNoServiceAccountTokenUnlessTheStepOrItsInstanceTypeNamesOne() {
+        Step plain = Fixtures.step("plain");
+        plain.image = "busybox:1.36";
+        PodSpec none = podOf(plain, null);
+        assertThat(none.getAutomountServiceAccountToken()).isFalse();
+        assertThat(none.getServiceAccountName()).isNull();
+
+        Step reader = Fixtures.step("reader");
+        reader.image = "busybox:1.36";
+        reader.serviceAccountName = "etl-reader";
+        PodSpec named = podOf(reader, null);
+        assertThat(named.getServiceAccountName()).isEqualTo("etl-reader");
+        // the token is mounted as Kubernetes does by default (the ServiceAccount's own setting decides)
+        assertThat(named.getAutomountServiceAccountToken()).isNull();
+
+        var deployer = new dev.stepwise.api.v1alpha1.InstanceTypeSpec();
+        deployer.serviceAccountName = "deployer";
+        assertThat(podOf(plain, deployer).getServiceAccountName()).isEqualTo("deployer");
+        assertThat(podOf(plain, deployer).getAutomountServiceAccountToken()).isNull();
+        // the step's own wins over its InstanceType's
+        assertThat(podOf(reader, deployer).getServiceAccountName()).isEqualTo("etl-reader");
+    }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 
@@ -42,6 +44,12 @@ public class InstanceTypeSpec {
             + "setting (stepwise.steps.run-as-user, default 65532).")
     @Min(1)
     public Long runAsUser;
+
+    @JsonPropertyDescription("ServiceAccount (of the Run's namespace) steps on this InstanceType run as, token mounted, "
+            + "unless the step names its own. Unset = none: step pods mount no ServiceAccount token.")
+    @Pattern(KubeNames.DNS_SUBDOMAIN)
+    @Size(max = 253)
+    public String serviceAccountName;
 
     @JsonIgnore
     public boolean isDefaultType() {
