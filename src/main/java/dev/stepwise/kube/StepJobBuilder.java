@@ -4,6 +4,7 @@ import dev.stepwise.api.v1alpha1.InstanceTypeSpec;
 import dev.stepwise.api.v1alpha1.Repository;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.core.RepositoryUrls;
 import dev.stepwise.core.run.steps.JobToCreate;
 import dev.stepwise.core.start.ParamResolver;
 import io.fabric8.kubernetes.api.model.Container;
@@ -135,6 +136,11 @@ public final class StepJobBuilder {
 
     private List<EnvVar> env(Run run, String workflow, JobToCreate req) {
         List<EnvVar> env = new ArrayList<>();
+        // first: command, args and env values below refer to these as $(NAME), and Kubernetes expands only
+        // names defined earlier in the list
+        String outputs = SensitiveOutputs.secretName(run.getMetadata().getName());
+        req.secretEnv().forEach((name, key) -> env.add(new EnvVarBuilder().withName(name).withNewValueFrom()
+                .withNewSecretKeyRef(key, outputs, false).endValueFrom().build()));
         req.params().forEach((k, v) -> env.add(new EnvVar(ParamResolver.envName(k), v, null)));
         env.add(new EnvVar("STEPWISE_OUTPUTS", OUTPUTS_PATH, null));
         env.add(new EnvVar("STEPWISE_RUN", run.getMetadata().getName(), null));
@@ -153,6 +159,16 @@ public final class StepJobBuilder {
         return env;
     }
 
+    /**
+     * git's credential helper for the token (git-credential(1)): it answers only a {@code get} for
+     * {@code protocol=https} and {@code host=$REPO_HOST}, the repository's own host, so neither a
+     * redirect nor a submodule on another host ever receives the token. Single-quoted in the script.
+     */
+    static final String CREDENTIAL_HELPER = "!f() { [ \"$1\" = get ] || return 0; p=; h=; "
+            + "while IFS== read -r k v; do case \"$k\" in protocol) p=$v;; host) h=$v;; esac; done; "
+            + "if [ \"$p\" = https ] && [ \"$h\" = \"$REPO_HOST\" ]; then "
+            + "echo username=x-access-token; echo \"password=$GIT_TOKEN\"; fi; }; f";
+
     private Container cloneContainer(Repository repo, List<VolumeMount> mounts) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("REPO_URL", repo.url, null));
@@ -161,14 +177,17 @@ public final class StepJobBuilder {
         env.add(new EnvVar("REPO_REVISION", repo.revision == null ? "" : repo.revision, null));
         // no terminal: a server that asks for credentials git lacks fails the clone at once, saying so
         env.add(new EnvVar("GIT_TERMINAL_PROMPT", "0", null));
-        if (repo.tokenSecretRef != null) {
+        // the core refuses a token for anything but https:// (RepositoryUrls): this is defence in depth
+        boolean token = repo.tokenSecretRef != null && RepositoryUrls.problem(repo) == null;
+        if (token) {
+            env.add(new EnvVar("REPO_HOST", RepositoryUrls.host(repo.url), null));
             env.add(new EnvVarBuilder().withName("GIT_TOKEN").withNewValueFrom()
                     .withSecretKeyRef(repo.tokenSecretRef).endValueFrom().build());
         }
         String script = String.join("\n",
                 "set -eu",
                 "if [ -n \"${GIT_TOKEN:-}\" ]; then",
-                "  git config --global credential.helper '!f() { echo username=x-access-token; echo \"password=$GIT_TOKEN\"; }; f'",
+                "  git config --global credential.helper '" + CREDENTIAL_HELPER + "'",
                 "fi",
                 // the emptyDir is root's and the clone the step user's: git refuses such a repository unless told
                 "git config --global --add safe.directory " + WORKSPACE,

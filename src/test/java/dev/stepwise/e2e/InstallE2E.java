@@ -153,6 +153,14 @@ class InstallE2E {
         Run run = new RunWatch(client, ns, "secretive-1").awaitFinished(null);
         assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
         assertThat(run.getStatus().steps.get(0).outputs).containsEntry("token", "[REDACTED]");
+        // the value reaches "use" through a secretKeyRef to the Run's Secret, never as text in its Job; the
+        // sensitive steps' Jobs (their pods' termination messages hold the outputs) are deleted once stored
+        await("the sensitive steps' Jobs deleted").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "secretive-1").list()
+                        .getItems()).extracting(j -> j.getMetadata().getLabels().get("stepwise.dev/step")).containsExactly("use"));
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "secretive-1").list().getItems())
+                .allSatisfy(j -> assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(j))
+                        .doesNotContain("s3cr3t", "k3y\"").contains("secretKeyRef"));
     }
 
     @Test

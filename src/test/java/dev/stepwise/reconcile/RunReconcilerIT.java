@@ -369,6 +369,39 @@ class RunReconcilerIT {
     }
 
     @Test
+    void anInstanceTypeIsUsableOnlyFromTheNamespacesItsSelectorMatches() {
+        // the API server labels every namespace with its name
+        client.resource(Yaml.load(InstanceType.class, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: it-elsewhere}
+                spec: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-ml}}}
+                """)).serverSideApply();
+        client.resource(Yaml.load(InstanceType.class, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: it-ours}
+                spec: {namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [run-it]}]}}
+                """)).serverSideApply();
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: tenancy}
+                spec:
+                  steps:
+                    - {name: theirs, image: busybox:1.36, instanceType: it-elsewhere}
+                    - {name: ours, image: busybox:1.36, instanceType: it-ours}
+                """);
+        startRun("tenancy-1", "tenancy", Map.of());
+        awaitJob("tenancy-1-ours-1");
+        Run run = await().atMost(WAIT).until(() -> run("tenancy-1"), r -> r.getStatus() != null && r.getStatus().steps.stream()
+                .anyMatch(s -> s.name.equals("theirs") && s.phase == dev.stepwise.api.v1alpha1.StepPhase.Failed));
+        var theirs = run.getStatus().steps.stream().filter(s -> s.name.equals("theirs")).findFirst().orElseThrow();
+        assertThat(theirs.message).contains("InstanceType 'it-elsewhere' may not be used in namespace 'run-it'");
+        assertThat(client.batch().v1().jobs().inNamespace(NS).withName("tenancy-1-theirs-1").get()).isNull();
+    }
+
+    @Test
     void runOfAnInvalidWorkflowFailsNamingTheProblem() {
         workflow("""
                 apiVersion: stepwise.dev/v1alpha1

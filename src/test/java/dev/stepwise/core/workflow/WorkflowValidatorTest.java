@@ -262,4 +262,22 @@ class WorkflowValidatorTest {
         assertThat(problems).noneMatch(p -> p.contains("does not depend on"));
         assertThat(problems).hasSize(10);
     }
+
+    @Test
+    void aRepositoryTokenIsRefusedForAnythingButHttps() {
+        WorkflowSpec w = validSpec();
+        dev.stepwise.api.v1alpha1.Repository repo = new dev.stepwise.api.v1alpha1.Repository();
+        repo.url = "http://git.example.com/etl.git";
+        repo.tokenSecretRef = new io.fabric8.kubernetes.api.model.SecretKeySelector("token", "git", false);
+        w.steps.get(0).repository = repo;
+        assertThat(validate(w)).singleElement().asString()
+                .contains("step 'extract'", "http://git.example.com/etl.git", "not an https:// URL", "in the clear");
+
+        repo.url = "https://git.example.com/etl.git";
+        assertThat(validate(w)).isEmpty();
+        // without a token any URL will do: there is nothing to leak
+        repo.url = "git://git.example.com/etl.git";
+        repo.tokenSecretRef = null;
+        assertThat(validate(w)).isEmpty();
+    }
 }
