@@ -274,15 +274,19 @@ public class RunReconciler implements Reconciler<Run> {
      * InstanceType with a namespaceSelector is then refused, never granted.
      */
     private static Map<String, String> namespaceLabels(Context<Run> context, String ns) {
-        Optional<Namespace> cached = Informers.get(context, Namespace.class, ns, null);
-        Namespace n = cached.orElseGet(() -> {
-            try {
-                return context.getClient().namespaces().withName(ns).get();
-            } catch (RuntimeException e) {
-                LOG.debugf("reading namespace %s failed: %s", ns, e.getMessage());
-                return null;
-            }
-        });
+        InformerEventSource<Namespace, Run> namespaces = Informers.source(context, Namespace.class);
+        // a cluster-scoped kind: looked up by name, else found among the cached (as InstanceTypes are listed)
+        Namespace n = namespaces.get(new ResourceID(ns, null))
+                .or(() -> namespaces.list(x -> ns.equals(x.getMetadata().getName())).findFirst())
+                .orElseGet(() -> {
+                    LOG.debugf("namespace %s is not in the cache yet: read from the API server", ns);
+                    try {
+                        return context.getClient().namespaces().withName(ns).get();
+                    } catch (RuntimeException e) {
+                        LOG.debugf("reading namespace %s failed: %s", ns, e.getMessage());
+                        return null;
+                    }
+                });
         return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
     }
 

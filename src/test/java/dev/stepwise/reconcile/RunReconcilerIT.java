@@ -62,6 +62,15 @@ class RunReconcilerIT {
                 && applied.getMetadata().getGeneration().equals(w.getStatus().observedGeneration));
     }
 
+    static void instanceType(String name, String spec) {
+        client.resource(Yaml.load(InstanceType.class, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: %s}
+                spec: %s
+                """.formatted(name, spec))).serverSideApply();
+    }
+
     static Run startRun(String name, String workflow, Map<String, String> params) {
         Run run = Yaml.load(Run.class, """
                 apiVersion: stepwise.dev/v1alpha1
@@ -371,18 +380,8 @@ class RunReconcilerIT {
     @Test
     void anInstanceTypeIsUsableOnlyFromTheNamespacesItsSelectorMatches() {
         // the API server labels every namespace with its name
-        client.resource(Yaml.load(InstanceType.class, """
-                apiVersion: stepwise.dev/v1alpha1
-                kind: InstanceType
-                metadata: {name: it-elsewhere}
-                spec: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-ml}}}
-                """)).serverSideApply();
-        client.resource(Yaml.load(InstanceType.class, """
-                apiVersion: stepwise.dev/v1alpha1
-                kind: InstanceType
-                metadata: {name: it-ours}
-                spec: {namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [run-it]}]}}
-                """)).serverSideApply();
+        instanceType("it-elsewhere", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-ml}}}");
+        instanceType("it-ours", "{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [run-it]}]}}");
         workflow("""
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Workflow
