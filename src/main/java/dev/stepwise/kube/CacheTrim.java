@@ -1,6 +1,8 @@
 package dev.stepwise.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
@@ -31,6 +33,15 @@ public final class CacheTrim {
     public static Pod pod(Pod pod) {
         Pod out = identity(pod, new Pod());
         out.setStatus(pod.getStatus());
+        return out;
+    }
+
+    /** Name and labels: all the operator reads of a Namespace (what InstanceTypes' namespaceSelector matches). */
+    public static Namespace namespace(Namespace ns) {
+        Namespace out = new Namespace();
+        out.setApiVersion(ns.getApiVersion());
+        out.setMetadata(new ObjectMetaBuilder().withName(ns.getMetadata().getName()).withUid(ns.getMetadata().getUid())
+                .withResourceVersion(ns.getMetadata().getResourceVersion()).withLabels(ns.getMetadata().getLabels()).build());
         return out;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.core.Names;
+import dev.stepwise.core.run.steps.Outputs;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -20,8 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps the outputs of sensitive steps outside status: in a Secret {@code <run>-outputs} owned by
- * the Run (deleted with it), one key {@code <step>.json} per step. Dependants and later retries read
- * them from there, so they survive the step's pod and Job. Only the operator writes the Secret, so
+ * the Run (deleted with it), one key {@code <step>.json} per step (what the operator reads back) and
+ * one key {@code <step>.outputs.<name>} per output (the raw value, which dependants' Jobs read through
+ * a secretKeyRef, so no Job holds it). Dependants and later retries read them from there, so they
+ * survive the step's pod and Job, which the operator deletes once they are stored. Only the operator writes the Secret, so
  * what it read or wrote is remembered per Run until the Run finishes.
  */
 public final class SensitiveOutputs {
@@ -40,7 +43,25 @@ public final class SensitiveOutputs {
 
     /** The stored outputs by step; a Secret of that name that is not this Run's is ignored. */
     public Map<String, Map<String, String>> read(Run run) {
-        return known.computeIfAbsent(run.getMetadata().getUid(), uid -> new ConcurrentHashMap<>(readStored(run)));
+        return known.computeIfAbsent(run.getMetadata().getUid(), uid -> new ConcurrentHashMap<>(readOwn(run)));
+    }
+
+    /**
+     * This Run's stored outputs. A Secret written before outputs had a key each (an operator upgraded
+     * mid-run) gets them now, once, so its dependants' secretKeyRefs find them.
+     */
+    private Map<String, Map<String, String>> readOwn(Run run) {
+        Secret s = client.secrets().inNamespace(run.getMetadata().getNamespace()).withName(secretName(run.getMetadata().getName())).get();
+        if (s == null || !run.getMetadata().getUid().equals(Labels.controllerUid(s))) {
+            return Map.of();
+        }
+        Map<String, Map<String, String>> stored = decode(s);
+        Map<String, String> data = data(stored);
+        if (!s.getData().keySet().containsAll(data.keySet())) {
+            // a failure leaves nothing remembered (computeIfAbsent stores no value), so the next reconcile tries again
+            merge(run.getMetadata().getNamespace(), s.getMetadata().getName(), data);
+        }
+        return stored;
     }
 
     /** Another Run's stored outputs (the Run a retry copies from), read from the API server and not remembered. */
@@ -53,8 +74,7 @@ public final class SensitiveOutputs {
     public void write(Run run, Map<String, Map<String, String>> byStep) {
         String ns = run.getMetadata().getNamespace();
         String name = secretName(run.getMetadata().getName());
-        Map<String, String> data = new LinkedHashMap<>();
-        byStep.forEach((step, values) -> data.put(step + SUFFIX, encode(values)));
+        Map<String, String> data = data(byStep);
         Secret wanted = new SecretBuilder()
                 .withNewMetadata()
                     .withName(name).withNamespace(ns)
@@ -77,14 +97,30 @@ public final class SensitiveOutputs {
             if (existing == null || !run.getMetadata().getUid().equals(Labels.controllerUid(existing))) {
                 throw new KubernetesClientException("Secret " + name + " exists and is not this Run's", 409, null);
             }
-            client.secrets().inNamespace(ns).withName(name).edit(s -> {
-                Map<String, String> merged = new LinkedHashMap<>(s.getData() == null ? Map.of() : s.getData());
-                merged.putAll(data);
-                s.setData(merged);
-                return s;
-            });
+            merge(ns, name, data);
         }
         known.computeIfAbsent(run.getMetadata().getUid(), uid -> new ConcurrentHashMap<>()).putAll(byStep);
+    }
+
+    private void merge(String ns, String name, Map<String, String> data) {
+        client.secrets().inNamespace(ns).withName(name).edit(s -> {
+            Map<String, String> merged = new LinkedHashMap<>(s.getData() == null ? Map.of() : s.getData());
+            merged.putAll(data);
+            s.setData(merged);
+            return s;
+        });
+    }
+
+    /** The Secret's data for these outputs: {@code <step>.json} per step, {@code <step>.outputs.<name>} per output. */
+    static Map<String, String> data(Map<String, Map<String, String>> byStep) {
+        Map<String, String> data = new LinkedHashMap<>();
+        byStep.forEach((step, values) -> {
+            data.put(step + SUFFIX, encode(values));
+            // one key per output too: what downstream steps' env reads through a secretKeyRef
+            values.forEach((output, value) -> data.put(Outputs.secretKey(step, output),
+                    Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+        });
+        return data;
     }
 
     /** Forgets a Run (finished or deleted): its Secret is not read again. */
@@ -115,7 +151,8 @@ public final class SensitiveOutputs {
             return out;
         }
         s.getData().forEach((key, b64) -> {
-            if (key.endsWith(SUFFIX)) {
+            // <step>.json only: step names have no dot, and <step>.outputs.<name> keys hold single values
+            if (key.endsWith(SUFFIX) && key.indexOf('.') == key.length() - SUFFIX.length()) {
                 try {
                     out.put(key.substring(0, key.length() - SUFFIX.length()),
                             JSON.readValue(new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8), new TypeReference<>() { }));

@@ -1,8 +1,10 @@
 package dev.stepwise.kube;
 
+import dev.stepwise.api.v1alpha1.InstanceTypeSpec;
 import dev.stepwise.api.v1alpha1.Repository;
 import dev.stepwise.api.v1alpha1.Run;
 import dev.stepwise.api.v1alpha1.Step;
+import dev.stepwise.core.RepositoryUrls;
 import dev.stepwise.core.run.steps.JobToCreate;
 import dev.stepwise.core.start.ParamResolver;
 import io.fabric8.kubernetes.api.model.Container;
@@ -58,6 +60,14 @@ public final class StepJobBuilder {
                 .withRestartPolicy("Never")
                 // no Service env vars: pods start faster and steps see a clean environment
                 .withEnableServiceLinks(false);
+        String serviceAccount = serviceAccount(step, req.instanceType());
+        if (serviceAccount != null) {
+            // the ServiceAccount a step (or its InstanceType) names: its token is mounted as Kubernetes does by default
+            pod.withServiceAccountName(serviceAccount);
+        } else {
+            // no credentials for the API server: the namespace's default ServiceAccount may have been granted more
+            pod.withAutomountServiceAccountToken(false);
+        }
         if (req.instanceType() != null) {
             pod.withNodeSelector(req.instanceType().nodeSelector.isEmpty() ? null : req.instanceType().nodeSelector)
                     .withTolerations(req.instanceType().tolerations.isEmpty() ? null : req.instanceType().tolerations);
@@ -115,8 +125,22 @@ public final class StepJobBuilder {
                 .build();
     }
 
+    /** The step's serviceAccountName, else its InstanceType's, else null (no token). */
+    static String serviceAccount(Step step, InstanceTypeSpec instanceType) {
+        if (step.serviceAccountName != null && !step.serviceAccountName.isBlank()) {
+            return step.serviceAccountName;
+        }
+        return instanceType == null || instanceType.serviceAccountName == null || instanceType.serviceAccountName.isBlank()
+                ? null : instanceType.serviceAccountName;
+    }
+
     private List<EnvVar> env(Run run, String workflow, JobToCreate req) {
         List<EnvVar> env = new ArrayList<>();
+        // first: command, args and env values below refer to these as $(NAME), and Kubernetes expands only
+        // names defined earlier in the list
+        String outputs = SensitiveOutputs.secretName(run.getMetadata().getName());
+        req.secretEnv().forEach((name, key) -> env.add(new EnvVarBuilder().withName(name).withNewValueFrom()
+                .withNewSecretKeyRef(key, outputs, false).endValueFrom().build()));
         req.params().forEach((k, v) -> env.add(new EnvVar(ParamResolver.envName(k), v, null)));
         env.add(new EnvVar("STEPWISE_OUTPUTS", OUTPUTS_PATH, null));
         env.add(new EnvVar("STEPWISE_RUN", run.getMetadata().getName(), null));
@@ -135,6 +159,16 @@ public final class StepJobBuilder {
         return env;
     }
 
+    /**
+     * git's credential helper for the token (git-credential(1)): it answers only a {@code get} for
+     * {@code protocol=https} and {@code host=$REPO_HOST}, the repository's own host, so neither a
+     * redirect nor a submodule on another host ever receives the token. Single-quoted in the script.
+     */
+    static final String CREDENTIAL_HELPER = "!f() { [ \"$1\" = get ] || return 0; p=; h=; "
+            + "while IFS== read -r k v; do case \"$k\" in protocol) p=$v;; host) h=$v;; esac; done; "
+            + "if [ \"$p\" = https ] && [ \"$h\" = \"$REPO_HOST\" ]; then "
+            + "echo username=x-access-token; echo \"password=$GIT_TOKEN\"; fi; }; f";
+
     private Container cloneContainer(Repository repo, List<VolumeMount> mounts) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("REPO_URL", repo.url, null));
@@ -143,14 +177,17 @@ public final class StepJobBuilder {
         env.add(new EnvVar("REPO_REVISION", repo.revision == null ? "" : repo.revision, null));
         // no terminal: a server that asks for credentials git lacks fails the clone at once, saying so
         env.add(new EnvVar("GIT_TERMINAL_PROMPT", "0", null));
-        if (repo.tokenSecretRef != null) {
+        // the core refuses a token for anything but https:// (RepositoryUrls): this is defence in depth
+        boolean token = repo.tokenSecretRef != null && RepositoryUrls.problem(repo) == null;
+        if (token) {
+            env.add(new EnvVar("REPO_HOST", RepositoryUrls.host(repo.url), null));
             env.add(new EnvVarBuilder().withName("GIT_TOKEN").withNewValueFrom()
                     .withSecretKeyRef(repo.tokenSecretRef).endValueFrom().build());
         }
         String script = String.join("\n",
                 "set -eu",
                 "if [ -n \"${GIT_TOKEN:-}\" ]; then",
-                "  git config --global credential.helper '!f() { echo username=x-access-token; echo \"password=$GIT_TOKEN\"; }; f'",
+                "  git config --global credential.helper '" + CREDENTIAL_HELPER + "'",
                 "fi",
                 // the emptyDir is root's and the clone the step user's: git refuses such a repository unless told
                 "git config --global --add safe.directory " + WORKSPACE,

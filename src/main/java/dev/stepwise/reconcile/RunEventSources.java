@@ -7,6 +7,7 @@ import dev.stepwise.kube.CacheTrim;
 import dev.stepwise.kube.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -72,12 +73,17 @@ final class RunEventSources {
                 .build(), context);
         failedCreates.addIndexers(Map.of(BY_INVOLVED, e -> e.getInvolvedObject() == null || e.getInvolvedObject().getUid() == null
                 ? List.of() : List.of(e.getInvolvedObject().getUid())));
-        // read-only caches: revisions are immutable and InstanceTypes are read when a Job is built
+        // read-only caches: revisions are immutable, InstanceTypes and Namespaces are read when a Job is built
         var revisions = new InformerEventSource<>(InformerEventSourceConfiguration.from(WorkflowRevision.class, Run.class)
                 .withSecondaryToPrimaryMapper(r -> Set.of()).build(), context);
         var instanceTypes = new InformerEventSource<>(InformerEventSourceConfiguration.from(InstanceType.class, Run.class)
                 .withSecondaryToPrimaryMapper(r -> Set.of()).build(), context);
-        return List.of(jobs, pods, failedCreates, revisions, instanceTypes);
+        // Namespaces for their labels only (InstanceType namespaceSelector), read when a Job is built
+        var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Run.class)
+                .withSecondaryToPrimaryMapper(n -> Set.of())
+                .withItemStore(new TransformingItemStore<>(CacheTrim::namespace))
+                .build(), context);
+        return List.of(jobs, pods, failedCreates, revisions, instanceTypes, namespaces);
     }
 
     private static List<String> controllerKey(HasMetadata o) {

@@ -25,6 +25,7 @@ import dev.stepwise.kube.SensitiveOutputs;
 import dev.stepwise.kube.StepJobBuilder;
 import dev.stepwise.kube.notify.Notifier;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -135,7 +136,8 @@ public class RunReconciler implements Reconciler<Run> {
         // admission as the first, whatever another reconcile admitted since
         RunFacts facts = new RunFacts(run, workflow, name -> revision(context, name, ns), observed, ActionResults.NONE,
                 instanceTypes(context), config.plannerSettings(), now,
-                new OneViewOfRuns(otherRuns(context, ns, outputs, ledger, runIndex)), notifier.drain(run.getMetadata().getUid()));
+                new OneViewOfRuns(otherRuns(context, ns, outputs, ledger, runIndex)), notifier.drain(run.getMetadata().getUid()),
+                namespaceLabels(context, ns));
 
         WorkflowLabel.ensure(client, run);
         RunPlan plan;
@@ -277,6 +279,28 @@ public class RunReconciler implements Reconciler<Run> {
         }
         // just published: the cache may lag the API server
         return Optional.ofNullable(context.getClient().resources(WorkflowRevision.class).inNamespace(ns).withName(name).get());
+    }
+
+    /**
+     * The labels of the Run's namespace from the informer's cache; read from the API server only when the
+     * cache does not have the namespace yet (created a moment ago). None when it cannot be read: an
+     * InstanceType with a namespaceSelector is then refused, never granted.
+     */
+    private static Map<String, String> namespaceLabels(Context<Run> context, String ns) {
+        InformerEventSource<Namespace, Run> namespaces = Informers.source(context, Namespace.class);
+        // a cluster-scoped kind: looked up by name, else found among the cached (as InstanceTypes are listed)
+        Namespace n = namespaces.get(new ResourceID(ns, null))
+                .or(() -> namespaces.list(x -> ns.equals(x.getMetadata().getName())).findFirst())
+                .orElseGet(() -> {
+                    LOG.debugf("namespace %s is not in the cache yet: read from the API server", ns);
+                    try {
+                        return context.getClient().namespaces().withName(ns).get();
+                    } catch (RuntimeException e) {
+                        LOG.debugf("reading namespace %s failed: %s", ns, e.getMessage());
+                        return null;
+                    }
+                });
+        return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
     }
 
     /**

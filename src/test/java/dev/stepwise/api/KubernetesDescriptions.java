@@ -243,7 +243,8 @@ final class KubernetesDescriptions {
     static String definitionName(Class<?> fabric8) {
         String simple = fabric8.getSimpleName();
         return switch (simple) {
-            case "Condition", "ObjectMeta", "Time", "ListMeta" -> "io.k8s.apimachinery.pkg.apis.meta.v1." + simple;
+            case "Condition", "ObjectMeta", "Time", "ListMeta", "LabelSelector", "LabelSelectorRequirement" ->
+                    "io.k8s.apimachinery.pkg.apis.meta.v1." + simple;
             case "Quantity" -> "io.k8s.apimachinery.pkg.api.resource.Quantity";
             default -> "io.k8s.api.core.v1." + simple;
         };

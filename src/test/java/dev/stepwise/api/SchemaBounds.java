@@ -57,7 +57,15 @@ final class SchemaBounds {
             Map.entry("tolerations[].key", Map.of(LENGTH, 317)),
             Map.entry("tolerations[].value", Map.of(LENGTH, Bounds.LABEL)),
             Map.entry("tolerations[].operator", Map.of(LENGTH, 16)),
-            Map.entry("tolerations[].effect", Map.of(LENGTH, 32)));
+            Map.entry("tolerations[].effect", Map.of(LENGTH, 32)),
+            // meta/v1 LabelSelector (InstanceType namespaceSelector)
+            Map.entry("namespaceSelector.matchLabels", Map.of(PROPERTIES, 64)),
+            Map.entry("namespaceSelector.matchLabels{}", Map.of(LENGTH, Bounds.LABEL)),
+            Map.entry("namespaceSelector.matchExpressions", Map.of(ITEMS, 32)),
+            Map.entry("namespaceSelector.matchExpressions[].key", Map.of(LENGTH, 317)),
+            Map.entry("namespaceSelector.matchExpressions[].operator", Map.of(LENGTH, 16)),
+            Map.entry("namespaceSelector.matchExpressions[].values", Map.of(ITEMS, 64)),
+            Map.entry("namespaceSelector.matchExpressions[].values[]", Map.of(LENGTH, Bounds.LABEL)));
 
     private SchemaBounds() {
     }

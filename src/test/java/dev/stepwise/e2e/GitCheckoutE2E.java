@@ -6,7 +6,6 @@ import dev.stepwise.api.v1alpha1.RunPhase;
 import dev.stepwise.api.v1alpha1.StepPhase;
 import dev.stepwise.api.v1alpha1.StepStatus;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -15,11 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,8 +25,8 @@ import static org.awaitility.Awaitility.await;
  * A step's {@code repository} on the real node: the clone init container (the git image dev/cluster
  * builds from Debian's git) clones a repository that a pod of the same image serves inside the
  * cluster (no cluster DNS: by pod IP), over git:// without a token and over HTTP with basic auth
- * (busybox httpd running {@code git http-backend} as CGI) with a token from a Secret. The token never
- * shows: not in the Job, the Run, the Events, nor the clone's log.
+ * (busybox httpd running {@code git http-backend} as CGI), where a token from a Secret is refused:
+ * tokens go only to https:// URLs.
  */
 class GitCheckoutE2E extends OperatorE2E {
     /** The server's repository: v1 (README.txt) ← main (+ NOTES.txt) ← feature (+ FEATURE.txt). */
@@ -161,13 +158,17 @@ class GitCheckoutE2E extends OperatorE2E {
         assertThat(clone.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     }
 
+    /**
+     * A token goes only to https:// repositories (README "Git checkout"): one named for this plain-http
+     * server makes the Workflow invalid and its Run fails without a Job. The credential helper's answers
+     * (only for https and the repository's own host) are proved by StepJobBuilderTest, which runs it; a
+     * token sent over https needs a TLS git server this cluster does not have.
+     */
     @Test
-    void aTokenFromASecretOpensAPrivateRepositoryAndNeverShows() {
+    void aTokenIsRefusedForPlainHttpAndAPrivateRepositoryWithoutOneFailsWithGitsWords() {
         ns = E2eCluster.createNamespace(client, "e2e-gittoken");
         String token = "tok-" + UUID.randomUUID();
-        String wrong = "wrong-" + UUID.randomUUID();
         Map<String, String> server = startServer(token);
-        createSecret("wrong-token", wrong);
         String url = "http://" + server.get("ip") + ":8080/cgi-bin/git/demo.git";
         E2eCluster.applyYaml(client, """
                 apiVersion: stepwise.dev/v1alpha1
@@ -176,79 +177,47 @@ class GitCheckoutE2E extends OperatorE2E {
                 spec:
                   defaults: {image: busybox:1.36, retry: {limit: 0}}
                   steps:
-                    - name: with-token
-                      repository: {url: %1$s, revision: v1, tokenSecretRef: {name: git-token, key: token}}
-                      %2$s
                     - name: no-token
                       repository: {url: %1$s}
                       %2$s
-                    - name: wrong-token
-                      repository: {url: %1$s, tokenSecretRef: {name: wrong-token, key: token}}
-                      %2$s
-                    - name: missing-secret
-                      repository: {url: %1$s, tokenSecretRef: {name: absent, key: token}}
-                      pendingTimeout: 10s
+                ---
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: insecure}
+                spec:
+                  defaults: {image: busybox:1.36}
+                  steps:
+                    - name: with-token
+                      repository: {url: %1$s, tokenSecretRef: {name: git-token, key: token}}
                       %2$s
                 ---
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Run
                 metadata: {name: private-1}
                 spec: {workflowRef: {name: private}}
+                ---
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Run
+                metadata: {name: insecure-1}
+                spec: {workflowRef: {name: insecure}}
                 """.formatted(url, SHOW), ns);
 
         Run run = new RunWatch(client, ns, "private-1").awaitFinished(operator);
-
-        Map<String, StepStatus> steps = byName(run);
-        assertThat(steps.get("with-token").phase).as(Serialization.asYaml(run.getStatus())).isEqualTo(StepPhase.Succeeded);
-        assertThat(steps.get("with-token").attempts.get(0).logs).contains("hello from the served repository");
-        assertThat(steps.get("with-token").outputs).containsEntry("head", server.get("commit-v1"));
-        // without the right token the server says 401 and the attempt says what git said
-        Attempt none = steps.get("no-token").attempts.get(0);
-        assertThat(steps.get("no-token").phase).isEqualTo(StepPhase.Failed);
+        // without a token the server says 401 and the attempt says what git said
+        Attempt none = byName(run).get("no-token").attempts.get(0);
         assertThat(none.reason).isEqualTo("CloneFailed");
         assertThat(none.exitCode).isEqualTo(128);
         assertThat(none.message).startsWith("cloning the repository failed: exit code 128: ")
                 .contains("could not read Username for 'http://" + server.get("ip") + ":8080': terminal prompts disabled");
-        Attempt bad = steps.get("wrong-token").attempts.get(0);
-        assertThat(steps.get("wrong-token").phase).isEqualTo(StepPhase.Failed);
-        assertThat(bad.reason).isEqualTo("CloneFailed");
-        assertThat(bad.message).startsWith("cloning the repository failed: exit code 128: ")
-                .contains("fatal: Authentication failed for '" + url + "/'");
-        // a Secret that does not exist: the clone container cannot be created, and the pending timeout says why
-        Attempt absent = steps.get("missing-secret").attempts.get(0);
-        assertThat(steps.get("missing-secret").phase).isEqualTo(StepPhase.Failed);
-        assertThat(absent.reason).isEqualTo("CreateContainerConfigError");
-        assertThat(absent.message).isEqualTo("pod not running after 10s: secret \"absent\" not found");
-        assertThat(run.getStatus().phase).isEqualTo(RunPhase.Failed);
-        assertThat(run.getStatus().message).contains("CloneFailed");
-        System.out.println("GitCheckoutE2E: the Run's message: " + run.getStatus().message);
-        System.out.println("GitCheckoutE2E: no-token attempt: " + none.message);
-        System.out.println("GitCheckoutE2E: wrong-token attempt: " + bad.message);
 
-        // the Job carries the token only as a reference to the Secret
-        Job job = client.batch().v1().jobs().inNamespace(ns).withName(steps.get("with-token").attempts.get(0).job).get();
-        EnvVar ref = job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getEnv().stream()
-                .filter(e -> "GIT_TOKEN".equals(e.getName())).findFirst().orElseThrow();
-        assertThat(ref.getValue()).isNull();
-        assertThat(ref.getValueFrom().getSecretKeyRef().getName()).isEqualTo("git-token");
-        List<Job> jobs = client.batch().v1().jobs().inNamespace(ns).list().getItems();
-        assertThat(jobs).hasSizeGreaterThanOrEqualTo(3);
-        // nowhere a user (or a log collector) reads: the Jobs, the Run with its status, the namespace's Events, the clone logs
-        String jobsYaml = jobs.stream().map(Serialization::asYaml).collect(Collectors.joining());
-        String runYaml = Serialization.asYaml(client.resources(Run.class).inNamespace(ns).withName("private-1").get());
+        Run insecure = new RunWatch(client, ns, "insecure-1").awaitFinished(operator);
+        assertThat(insecure.getStatus().phase).isEqualTo(RunPhase.Failed);
+        assertThat(insecure.getStatus().message).contains("is invalid", "not an https:// URL");
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "insecure-1").list().getItems())
+                .as("no Job of a step that would send its token in the clear").isEmpty();
+        String runYaml = Serialization.asYaml(insecure);
         String eventsYaml = Serialization.asYaml(client.v1().events().inNamespace(ns).list());
-        String cloneLogs = Stream.of("with-token", "no-token", "wrong-token").map(s -> steps.get(s).attempts.get(0).pod)
-                .map(pod -> client.pods().inNamespace(ns).withName(pod).inContainer("clone").getLog())
-                .collect(Collectors.joining("\n"));
-        String podsYaml = Serialization.asYaml(client.pods().inNamespace(ns).withLabel("stepwise.dev/run", "private-1").list());
-        assertThat(cloneLogs).contains("Authentication failed");
-        Stream.of(token, wrong).forEach(secret -> {
-            assertThat(jobsYaml).as("the Jobs").doesNotContain(secret);
-            assertThat(runYaml).as("the Run").doesNotContain(secret);
-            assertThat(eventsYaml).as("the Events").doesNotContain(secret);
-            assertThat(cloneLogs).as("the clone containers' logs").doesNotContain(secret);
-            assertThat(podsYaml).as("the step pods (termination messages included)").doesNotContain(secret);
-        });
+        assertThat(runYaml + eventsYaml).doesNotContain(token);
     }
 
     private static Map<String, StepStatus> byName(Run run) {

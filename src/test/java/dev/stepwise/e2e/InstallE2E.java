@@ -124,6 +124,8 @@ class InstallE2E {
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
             assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            // no step names a ServiceAccount: no token in the pod
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         });
     }
 
@@ -141,7 +143,8 @@ class InstallE2E {
                   - {name: mint2, image: "busybox:1.36", sensitive: true, outputs: [key], dependsOn: [mint],
                      command: [sh, -c, 'echo "key=k3y" > $STEPWISE_OUTPUTS']}
                   - {name: use, image: "busybox:1.36", dependsOn: [mint2],
-                     command: [sh, -c, 'test "{{steps.mint.outputs.token}}/{{steps.mint2.outputs.key}}" = s3cr3t/k3y && echo got it']}
+                     env: [{name: GOT, value: "{{steps.mint.outputs.token}}/{{steps.mint2.outputs.key}}"}],
+                     command: [sh, -c, 'test "$(printf %s "$GOT" | md5sum | cut -c1-32)" = 8cb1f0752d291486434eb9255b79718c && echo got it']}
                 ---
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Run
@@ -151,6 +154,14 @@ class InstallE2E {
         Run run = new RunWatch(client, ns, "secretive-1").awaitFinished(null);
         assertThat(run.getStatus().phase).as(run.getStatus().message).isEqualTo(RunPhase.Succeeded);
         assertThat(run.getStatus().steps.get(0).outputs).containsEntry("token", "[REDACTED]");
+        // "use" compares an md5, so its Job has no plain value of its own making; the value reaches it through a secretKeyRef to the Run's Secret, never as text in its Job; the
+        // sensitive steps' Jobs (their pods' termination messages hold the outputs) are deleted once stored
+        await("the sensitive steps' Jobs deleted").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "secretive-1").list()
+                        .getItems()).extracting(j -> j.getMetadata().getLabels().get("stepwise.dev/step")).containsExactly("use"));
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("stepwise.dev/run", "secretive-1").list().getItems())
+                .allSatisfy(j -> assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(j))
+                        .doesNotContain("s3cr3t", "k3y").contains("secretKeyRef"));
     }
 
     @Test

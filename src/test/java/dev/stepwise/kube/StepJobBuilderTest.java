@@ -60,7 +60,7 @@ class StepJobBuilderTest {
 
     @Test
     void theTokenIsOnlyASecretKeyRefNeverAValue() {
-        PodSpec pod = build(repo("http://10.96.0.94/private.git", null, new SecretKeySelector("token", "git-token", false)));
+        PodSpec pod = build(repo("https://git.example.com/private.git", null, new SecretKeySelector("token", "git-token", false)));
 
         Container clone = pod.getInitContainers().get(0);
         EnvVar token = clone.getEnv().stream().filter(e -> e.getName().equals("GIT_TOKEN")).findFirst().orElseThrow();
@@ -71,6 +71,44 @@ class StepJobBuilderTest {
         assertThat(String.join(" ", clone.getCommand())).contains("credential.helper", "username=x-access-token", "password=$GIT_TOKEN")
                 .doesNotContain("@");
         assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName).doesNotContain("GIT_TOKEN");
+        assertThat(env(clone)).containsEntry("REPO_HOST", "git.example.com");
+    }
+
+    @Test
+    void aTokenIsNeverGivenToACloneOverPlainHttp() {
+        // the core refuses such a step (RepositoryUrls); should one reach the builder, it clones without the token
+        PodSpec pod = build(repo("http://10.96.0.94/private.git", null, new SecretKeySelector("token", "git-token", false)));
+        assertThat(env(pod.getInitContainers().get(0))).doesNotContainKeys("GIT_TOKEN", "REPO_HOST");
+    }
+
+    @Test
+    void theCredentialHelperAnswersOnlyForHttpsToTheRepositorysOwnHost() throws Exception {
+        String script = String.join(" ", build(repo("https://git.example.com:8443/private.git", null,
+                new SecretKeySelector("token", "git-token", false))).getInitContainers().get(0).getCommand());
+        assertThat(script).contains("credential.helper '" + StepJobBuilder.CREDENTIAL_HELPER + "'");
+        assertThat(StepJobBuilder.CREDENTIAL_HELPER).doesNotContain("'");
+
+        assertThat(helper("protocol=https\nhost=git.example.com:8443\npath=private.git\n\n", "git.example.com:8443"))
+                .isEqualTo("username=x-access-token\npassword=tok-123\n");
+        assertThat(helper("protocol=https\nhost=evil.example.net\n\n", "git.example.com:8443")).as("another host").isEmpty();
+        assertThat(helper("protocol=https\nhost=git.example.com\n\n", "git.example.com:8443")).as("another port").isEmpty();
+        assertThat(helper("protocol=http\nhost=git.example.com:8443\n\n", "git.example.com:8443")).as("plain http").isEmpty();
+        assertThat(helper("host=git.example.com:8443\n\n", "git.example.com:8443")).as("no protocol").isEmpty();
+    }
+
+    /** Runs the helper as git would: {@code get} appended, the request on stdin, REPO_HOST and GIT_TOKEN set. */
+    private static String helper(String request, String repoHost) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", StepJobBuilder.CREDENTIAL_HELPER.substring(1) + " get");
+        pb.environment().put("REPO_HOST", repoHost);
+        pb.environment().put("GIT_TOKEN", "tok-123");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        return out;
     }
 
     private static Map<String, String> env(Container c) {
@@ -95,5 +133,55 @@ class StepJobBuilderTest {
         assertThat(env).anyMatch(e -> e.getName().equals("PARAM_DATE") && "today".equals(e.getValue()));
         assertThat(new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532)).withFinishedJobTtl(java.time.Duration.ZERO)
                 .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTtlSecondsAfterFinished()).isNull();
+    }
+
+    private static PodSpec podOf(Step step, dev.stepwise.api.v1alpha1.InstanceTypeSpec instanceType) {
+        JobToCreate req = new JobToCreate("etl-1-" + step.name + "-1", step.name, 1, step,
+                EffectiveStep.of(Fixtures.spec(step), step), instanceType, Map.of());
+        return new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532))
+                .build(Fixtures.run("etl-1", 1, Map.of()), "etl", req).getSpec().getTemplate().getSpec();
+    }
+
+    @Test
+    void aStepPodMountsNoServiceAccountTokenUnlessTheStepOrItsInstanceTypeNamesOne() {
+        Step plain = Fixtures.step("plain");
+        plain.image = "busybox:1.36";
+        PodSpec none = podOf(plain, null);
+        assertThat(none.getAutomountServiceAccountToken()).isFalse();
+        assertThat(none.getServiceAccountName()).isNull();
+
+        Step reader = Fixtures.step("reader");
+        reader.image = "busybox:1.36";
+        reader.serviceAccountName = "etl-reader";
+        PodSpec named = podOf(reader, null);
+        assertThat(named.getServiceAccountName()).isEqualTo("etl-reader");
+        // the token is mounted as Kubernetes does by default (the ServiceAccount's own setting decides)
+        assertThat(named.getAutomountServiceAccountToken()).isNull();
+
+        var deployer = new dev.stepwise.api.v1alpha1.InstanceTypeSpec();
+        deployer.serviceAccountName = "deployer";
+        assertThat(podOf(plain, deployer).getServiceAccountName()).isEqualTo("deployer");
+        assertThat(podOf(plain, deployer).getAutomountServiceAccountToken()).isNull();
+        // the step's own wins over its InstanceType's
+        assertThat(podOf(reader, deployer).getServiceAccountName()).isEqualTo("etl-reader");
+    }
+
+    @Test
+    void sensitiveOutputsOfOtherStepsComeFromTheRunsSecretDefinedBeforeAnythingThatExpandsThem() {
+        Step use = Fixtures.step("use");
+        use.image = "busybox:1.36";
+        use.args = List.of("--token=$(STEPWISE_SECRET_LOGIN__TOKEN)");
+        use.env = new java.util.ArrayList<>(List.of(new EnvVar("AUTH", "Bearer $(STEPWISE_SECRET_LOGIN__TOKEN)", null)));
+        JobToCreate req = new JobToCreate("etl-1-use-1", "use", 1, use, EffectiveStep.of(Fixtures.spec(use), use), null,
+                Map.of(), Map.of(), Map.of("STEPWISE_SECRET_LOGIN__TOKEN", "login.outputs.token"));
+        var job = new StepJobBuilder(GIT_IMAGE, new StepSecurity(true, 65532)).build(Fixtures.run("etl-1", 1, Map.of()), "etl", req);
+        List<EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        EnvVar secret = env.get(0);
+        assertThat(secret.getName()).isEqualTo("STEPWISE_SECRET_LOGIN__TOKEN");
+        assertThat(secret.getValue()).isNull();
+        assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo(SensitiveOutputs.secretName("etl-1"));
+        assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("login.outputs.token");
+        assertThat(secret.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
+        assertThat(env).extracting(EnvVar::getName).endsWith("AUTH");
     }
 }

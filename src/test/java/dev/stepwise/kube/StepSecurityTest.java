@@ -85,11 +85,29 @@ class StepSecurityTest {
         root.runAsNonRoot = false;
         PodSpec rootPod = stepPod();
         new StepSecurity(true, 65532).apply(rootPod, root);
-        // the image's user (root) with the runtime's default capabilities: "baseline", not "restricted"
+        // the image's user (root): "baseline", not "restricted"
         assertThat(rootPod.getSecurityContext().getRunAsUser()).isNull();
         assertThat(rootPod.getSecurityContext().getRunAsNonRoot()).isFalse();
-        assertThat(restrictedViolations(rootPod)).contains("step: runAsNonRoot != true", "step: capabilities do not drop ALL")
-                .doesNotContain("step: allowPrivilegeEscalation != false", "step: no RuntimeDefault seccomp profile");
+        assertThat(restrictedViolations(rootPod)).contains("step: runAsNonRoot != true", "step: adds capabilities")
+                .doesNotContain("step: allowPrivilegeEscalation != false", "step: no RuntimeDefault seccomp profile",
+                        "step: capabilities do not drop ALL");
+    }
+
+    @Test
+    void aRootStepDropsAllCapabilitiesAndGetsBackOnlyWhatPackageInstallsNeedNeverNetRaw() {
+        InstanceTypeSpec root = new InstanceTypeSpec();
+        root.runAsNonRoot = false;
+        PodSpec pod = stepPod();
+        new StepSecurity(true, 65532).apply(pod, root);
+        for (Container c : List.of(pod.getInitContainers().get(0), pod.getContainers().get(0))) {
+            var caps = c.getSecurityContext().getCapabilities();
+            assertThat(caps.getDrop()).containsExactly("ALL");
+            assertThat(caps.getAdd()).contains("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID")
+                    .doesNotContain("NET_RAW", "MKNOD", "SYS_CHROOT", "SETPCAP", "SETFCAP", "AUDIT_WRITE");
+            // every one of them is in the Pod Security "baseline" list, so a baseline namespace admits the pod
+            assertThat(caps.getAdd()).isSubsetOf("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+                    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
+        }
     }
 
     @Test

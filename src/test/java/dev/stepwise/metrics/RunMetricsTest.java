@@ -111,4 +111,29 @@ class RunMetricsTest {
             StatusWrites.unregister(without);
         }
     }
+
+    @Test
+    void theWorkflowLabelIsAWorkflowThatPublishedOrOtherAndItsValuesAreCapped() {
+        // a Run of a Workflow that does not exist never pins a revision: its workflowRef.name is not a label
+        Run unpinned = run("data", "ghost-1", null);
+        unpinned.setSpec(new dev.stepwise.api.v1alpha1.RunSpec());
+        unpinned.getSpec().workflowRef = new dev.stepwise.api.v1alpha1.RunSpec.WorkflowRef("no-such-workflow-" + "x".repeat(40), null);
+        RunStatus failed = RunTransitionsTest.status(RunPhase.Failed, "2026-11-25T10:00:00Z", null);
+        failed.workflow = null;
+        failed.finishedAt = "2026-11-25T10:00:01Z";
+        StatusWrites.observe(unpinned, failed);
+        assertThat(registry.find(RunMetrics.FINISHED).tag("workflow", RunMetrics.OTHER).counters()).isNotEmpty();
+        assertThat(registry.getMeters()).noneMatch(m -> String.valueOf(m.getId().getTag("workflow")).startsWith("no-such"));
+
+        for (int i = 0; i < RunMetrics.MAX_WORKFLOWS + 5; i++) {
+            RunStatus pending = RunTransitionsTest.status(RunPhase.Pending, null, null);
+            RunStatus running = RunTransitionsTest.status(RunPhase.Running, "2026-11-25T10:00:00Z", null);
+            running.workflow = "wf-" + i;
+            StatusWrites.observe(run("many", "r-" + i, pending), running);
+        }
+        long distinct = registry.find(RunMetrics.STARTED).tag("namespace", "many").counters().stream()
+                .map(c -> c.getId().getTag("workflow")).distinct().count();
+        assertThat(distinct).isLessThanOrEqualTo(RunMetrics.MAX_WORKFLOWS + 1);
+        assertThat(count(RunMetrics.STARTED, "namespace", "many", "workflow", RunMetrics.OTHER)).isGreaterThanOrEqualTo(5);
+    }
 }

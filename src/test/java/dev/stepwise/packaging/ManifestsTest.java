@@ -123,12 +123,13 @@ class ManifestsTest {
     }
 
     @Test
-    void aListOfWatchedNamespacesGetsRolesThereAndAClusterRoleOnlyForInstanceTypes() throws Exception {
+    void aListOfWatchedNamespacesGetsRolesThereAndAClusterRoleOnlyForInstanceTypesAndNamespaces() throws Exception {
         List<JsonNode> docs = helmTemplate("watchNamespaces={data,ops}");
         ArrayNode all = (ArrayNode) file("operator/rbac/clusterrole.yaml").path("rules");
         List<JsonNode> namespaced = new ArrayList<>();
         List<JsonNode> cluster = new ArrayList<>();
-        all.forEach(r -> (r.path("resources").toString().contains("\"instancetypes\"") ? cluster : namespaced).add(r));
+        all.forEach(r -> (r.path("resources").toString().contains("\"instancetypes\"")
+                || r.path("resources").toString().contains("\"namespaces\"") ? cluster : namespaced).add(r));
         assertThat(kinds(docs, "ClusterRole")).singleElement().satisfies(cr -> {
             assertThat(cr.path("metadata").path("name").asText()).isEqualTo("stepwise-operator-instancetypes");
             assertThat(cr.path("rules")).containsExactlyElementsOf(cluster);

@@ -62,6 +62,15 @@ class RunReconcilerIT {
                 && applied.getMetadata().getGeneration().equals(w.getStatus().observedGeneration));
     }
 
+    static void instanceType(String name, String spec) {
+        client.resource(Yaml.load(InstanceType.class, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: %s}
+                spec: %s
+                """.formatted(name, spec))).serverSideApply();
+    }
+
     static Run startRun(String name, String workflow, Map<String, String> params) {
         Run run = Yaml.load(Run.class, """
                 apiVersion: stepwise.dev/v1alpha1
@@ -366,6 +375,29 @@ class RunReconcilerIT {
         assertThat(cancelled.getStatus().steps.get(0).attempts.get(0).reason).isEqualTo("Cancelled");
         assertThat(conditionStatus(cancelled, "Stalled")).isEqualTo("True");
         await().atMost(WAIT).until(() -> client.batch().v1().jobs().inNamespace(NS).withName("long-1-forever-1").get() == null);
+    }
+
+    @Test
+    void anInstanceTypeIsUsableOnlyFromTheNamespacesItsSelectorMatches() {
+        // the API server labels every namespace with its name
+        instanceType("it-elsewhere", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team-ml}}}");
+        instanceType("it-ours", "{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [run-it]}]}}");
+        workflow("""
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: tenancy}
+                spec:
+                  steps:
+                    - {name: theirs, image: busybox:1.36, instanceType: it-elsewhere}
+                    - {name: ours, image: busybox:1.36, instanceType: it-ours}
+                """);
+        startRun("tenancy-1", "tenancy", Map.of());
+        awaitJob("tenancy-1-ours-1");
+        Run run = await().atMost(WAIT).until(() -> run("tenancy-1"), r -> r.getStatus() != null && r.getStatus().steps.stream()
+                .anyMatch(s -> s.name.equals("theirs") && s.phase == dev.stepwise.api.v1alpha1.StepPhase.Failed));
+        var theirs = run.getStatus().steps.stream().filter(s -> s.name.equals("theirs")).findFirst().orElseThrow();
+        assertThat(theirs.message).contains("InstanceType 'it-elsewhere' may not be used in namespace 'run-it'");
+        assertThat(client.batch().v1().jobs().inNamespace(NS).withName("tenancy-1-theirs-1").get()).isNull();
     }
 
     @Test

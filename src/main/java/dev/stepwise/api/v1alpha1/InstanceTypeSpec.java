@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 
@@ -46,6 +49,17 @@ public class InstanceTypeSpec {
             + "setting (stepwise.steps.run-as-user, default 65532).")
     @Min(1)
     public Long runAsUser;
+
+    @JsonPropertyDescription("Which namespaces' Runs may use this InstanceType (a label selector on the Namespace). "
+            + "Unset = every namespace. A step naming it in another namespace fails, naming the InstanceType and the "
+            + "namespace; as the default InstanceType it applies only where it matches.")
+    public LabelSelector namespaceSelector;
+
+    @JsonPropertyDescription("ServiceAccount (of the Run's namespace) steps on this InstanceType run as, token mounted, "
+            + "unless the step names its own. Unset = none: step pods mount no ServiceAccount token.")
+    @Pattern(KubeNames.DNS_SUBDOMAIN)
+    @Size(max = 253)
+    public String serviceAccountName;
 
     @JsonIgnore
     public boolean isDefaultType() {

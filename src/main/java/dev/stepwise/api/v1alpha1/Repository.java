@@ -10,7 +10,8 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Repository {
 
-    @JsonPropertyDescription("Clone URL: https://, http:// or git:// (a token from tokenSecretRef is sent as the password of x-access-token over http(s)).")
+    @JsonPropertyDescription("Clone URL: https://, http:// or git://. With tokenSecretRef it must be https://: the token is sent, as the "
+            + "password of x-access-token, only over https and only to this URL's host.")
     @Required
     @Size(max = Bounds.URL)
     public String url;
@@ -19,6 +20,6 @@ public class Repository {
     @Size(max = 256)
     public String revision;
 
-    @JsonPropertyDescription("Secret key holding a token for https authentication.")
+    @JsonPropertyDescription("Secret key holding a token for https authentication (refused with an http:// or git:// url).")
     public SecretKeySelector tokenSecretRef;
 }

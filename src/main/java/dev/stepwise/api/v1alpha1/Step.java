@@ -94,6 +94,13 @@ public class Step {
     @JsonPropertyDescription("true = imagePullPolicy Always.")
     public Boolean pullAlways;
 
+    @JsonPropertyDescription("ServiceAccount (of the Run's namespace) the step's pod runs as, with its token mounted. "
+            + "Unset = the InstanceType's serviceAccountName, else none: the pod mounts no ServiceAccount token "
+            + "(automountServiceAccountToken: false) and so has no credentials for the API server.")
+    @Pattern(KubeNames.DNS_SUBDOMAIN)
+    @Size(max = 253)
+    public String serviceAccountName;
+
     @JsonPropertyDescription("Git repository cloned into /workspace, the step's working directory.")
     public Repository repository;
 

@@ -268,6 +268,16 @@ final class PlanState implements StepContext {
     }
 
     @Override
+    public String namespace() {
+        return facts.namespace();
+    }
+
+    @Override
+    public Map<String, String> namespaceLabels() {
+        return facts.namespaceLabels();
+    }
+
+    @Override
     public Map<String, String> params() {
         return params;
     }

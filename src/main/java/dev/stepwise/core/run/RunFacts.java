@@ -23,11 +23,20 @@ import java.util.function.Supplier;
  * @param results       problems met carrying out this reconcile's first plan, or {@link ActionResults#NONE}
  * @param runs          other Runs of the namespace (the one a retry retries), read only when needed
  * @param notified      what the notifications sent since the last look got (2xx, an error), to record in status
+ * @param namespaceLabels the labels of the Run's namespace, from the operator's cache (InstanceType namespaceSelector)
  */
 public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
                        Function<String, Optional<WorkflowRevision>> revisions, Observed observed,
                        ActionResults results, Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings,
-                       Instant now, OtherRuns runs, java.util.List<NotificationResult> notified) {
+                       Instant now, OtherRuns runs, java.util.List<NotificationResult> notified,
+                       Map<String, String> namespaceLabels) {
+
+    public RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
+                    Function<String, Optional<WorkflowRevision>> revisions, Observed observed, ActionResults results,
+                    Map<String, InstanceTypeSpec> instanceTypes, PlannerSettings settings, Instant now, OtherRuns runs,
+                    java.util.List<NotificationResult> notified) {
+        this(run, workflow, revisions, observed, results, instanceTypes, settings, now, runs, notified, Map.of());
+    }
 
     public RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
                     Function<String, Optional<WorkflowRevision>> revisions, Observed observed, ActionResults results,
@@ -42,7 +51,7 @@ public record RunFacts(Run run, Supplier<Optional<WorkflowResource>> workflow,
     }
 
     public RunFacts withResults(ActionResults r) {
-        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now, runs, notified);
+        return new RunFacts(run, workflow, revisions, observed, r, instanceTypes, settings, now, runs, notified, namespaceLabels);
     }
 
     public String runName() {

@@ -77,6 +77,7 @@ final class RunPlanner {
                 plan.wake(deadline.at());
             }
         }
+        deleteJobsOfSensitiveSteps();
         RunStatus status = plan.status;
         if (RunOutcome.settle(status, ending, plan.suspended(), plan.facts.generation(), plan.now(), phaseBefore, plan.events)) {
             plan.clearWake();
@@ -92,6 +93,25 @@ final class RunPlanner {
             requeue = Duration.ZERO;
         }
         return new RunPlan(status, changed, plan.create, plan.delete, plan.store, plan.events, requeue);
+    }
+
+    /**
+     * A sensitive step that Succeeded has its outputs in the Run's Secret: its Jobs go now, with their pods,
+     * whose termination messages hold the outputs in plain text for anyone who may get pods (the Jobs' TTL
+     * would keep them for hours). Asked again while the cache still shows them; a delete of a Job that is
+     * gone is no error.
+     */
+    private void deleteJobsOfSensitiveSteps() {
+        for (StepStatus st : plan.steps.values()) {
+            if (st.phase != StepPhase.Succeeded || plan.step(st.name) == null || !plan.step(st.name).redacted()) {
+                continue;
+            }
+            for (Attempt a : st.attempts) {
+                if (a.job != null && plan.job(a.job) != null && !plan.delete.contains(a.job)) {
+                    plan.delete.add(a.job);
+                }
+            }
+        }
     }
 
     /** First sight of the pinned Run: one Pending entry per step, in the workflow's order. */

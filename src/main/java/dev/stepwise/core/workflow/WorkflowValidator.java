@@ -1,5 +1,7 @@
 package dev.stepwise.core.workflow;
 
+import dev.stepwise.core.RepositoryUrls;
+
 import dev.stepwise.core.expr.StepTemplating;
 import dev.stepwise.core.expr.Templates;
 import dev.stepwise.core.expr.WhenExpressions;
@@ -107,6 +109,10 @@ public final class WorkflowValidator {
             problems.add(where + " uses unknown InstanceType '" + step.instanceType + "'");
         }
         checkDuration(where + " duration", step.duration, problems);
+        String insecure = RepositoryUrls.problem(step.repository);
+        if (insecure != null) {
+            problems.add(where + ": " + insecure);
+        }
         if (step.event != null) {
             checkDuration(where + " event timeout", step.event.timeout, problems);
         }

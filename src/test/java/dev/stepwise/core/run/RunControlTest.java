@@ -214,7 +214,9 @@ class RunControlTest {
             assertThat(sim.step("extract").phase).isEqualTo(StepPhase.Succeeded);
             assertThat(sim.step("extract").reused).isTrue();
             assertThat(sim.step("extract").outputs).containsEntry("rows", "[REDACTED]");
-            assertThat(next.create().get(0).step().args).containsExactly("--rows", "42");
+            // read from the retry's own Secret, where the copy went: never as text in the Job
+            assertThat(next.create().get(0).step().args).containsExactly("--rows", "$(STEPWISE_SECRET_EXTRACT__ROWS)");
+            assertThat(next.create().get(0).secretEnv()).containsEntry("STEPWISE_SECRET_EXTRACT__ROWS", "extract.outputs.rows");
         }
 
         @Test

@@ -153,6 +153,70 @@ class RunPlannerTest {
         assertThat(sim.plan().create().get(0).instanceType()).isSameAs(def);
     }
 
+    @Test
+    void aStepNamingAnInstanceTypeOfOtherNamespacesFailsNamingTheInstanceTypeAndTheNamespace() {
+        RunSim sim = new RunSim(spec(step("a"), step("b")));
+        sim.spec.steps.get(0).instanceType = "gpu";
+        sim.spec.steps.get(1).instanceType = "shared";
+        InstanceTypeSpec gpu = new InstanceTypeSpec();
+        gpu.namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("team", "ml").build();
+        sim.instanceTypes.put("gpu", gpu);
+        sim.instanceTypes.put("shared", new InstanceTypeSpec());
+        sim.namespaceLabels.put("team", "data");
+
+        RunPlan plan = sim.plan();
+
+        // no Job for the step on the other team's InstanceType; the one without a selector is usable from everywhere
+        assertThat(names(plan.create())).containsExactly("etl-x7k2p-b-1");
+        var a = sim.step("a");
+        assertThat(a.phase).isEqualTo(StepPhase.Failed);
+        assertThat(a.attempts.get(0).reason).isEqualTo("InstanceTypeNotAllowed");
+        assertThat(a.message).contains("InstanceType 'gpu'", "namespace 'data'", "namespaceSelector");
+    }
+
+    @Test
+    void anInstanceTypesNamespaceSelectorLetsMatchingNamespacesUseIt() {
+        RunSim sim = new RunSim(spec(step("a")));
+        sim.spec.steps.get(0).instanceType = "gpu";
+        InstanceTypeSpec gpu = new InstanceTypeSpec();
+        gpu.namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addNewMatchExpression()
+                .withKey("team").withOperator("In").withValues("ml", "data").endMatchExpression().build();
+        sim.instanceTypes.put("gpu", gpu);
+        sim.namespaceLabels.put("team", "data");
+
+        assertThat(sim.plan().create()).singleElement().extracting(JobToCreate::instanceType).isSameAs(gpu);
+    }
+
+    @Test
+    void aDefaultInstanceTypeWithANamespaceSelectorIsTheDefaultOnlyWhereItMatches() {
+        InstanceTypeSpec mlDefault = new InstanceTypeSpec();
+        mlDefault.isDefault = true;
+        mlDefault.namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("team", "ml").build();
+        InstanceTypeSpec dataDefault = new InstanceTypeSpec();
+        dataDefault.isDefault = true;
+        dataDefault.namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("team", "data").build();
+        RunSim sim = new RunSim(spec(step("a")));
+        sim.instanceTypes.put("ml", mlDefault);
+        sim.instanceTypes.put("data", dataDefault);
+        sim.namespaceLabels.put("team", "data");
+
+        assertThat(sim.plan().create()).singleElement().extracting(JobToCreate::instanceType).isSameAs(dataDefault);
+    }
+
+    @Test
+    void aRevisionWithATokenForAPlainHttpRepositoryCreatesNoJobAndFailsTheStepSayingWhy() {
+        RunSim sim = new RunSim(spec(step("a")));
+        dev.stepwise.api.v1alpha1.Repository repo = new dev.stepwise.api.v1alpha1.Repository();
+        repo.url = "http://git.example.com/etl.git";
+        repo.tokenSecretRef = new io.fabric8.kubernetes.api.model.SecretKeySelector("token", "git", false);
+        sim.spec.steps.get(0).repository = repo;
+
+        assertThat(sim.plan().create()).isEmpty();
+        assertThat(sim.step("a").phase).isEqualTo(StepPhase.Failed);
+        assertThat(sim.step("a").attempts.get(0).reason).isEqualTo("InsecureRepository");
+        assertThat(sim.step("a").message).contains("not an https:// URL");
+    }
+
     // ---------------------------------------------------------------- DAG and outputs
 
     @Test
@@ -811,9 +875,6 @@ class RunPlannerTest {
         assertThat(storing.create()).isEmpty();
         assertThat(sim.step("login").phase).isEqualTo(StepPhase.Running);
         assertThat(storing.requeueAfter()).isEqualTo(Duration.ZERO);
-        // the step's Job may be gone by now: the values come from where they were stored
-        sim.jobs.clear();
-
         RunPlan p = sim.plan();
 
         assertThat(sim.step("login").outputs).containsExactly(Map.entry("token", "[REDACTED]"));
@@ -821,8 +882,34 @@ class RunPlannerTest {
         assertThat(JSON.writeValueAsString(sim.status)).doesNotContain("s3cr3t");
         assertThat(p.create()).extracting(JobToCreate::stepName).containsExactly("use", "check");
         JobToCreate job = p.create().get(0);
-        assertThat(job.step().args).containsExactly("--token=s3cr3t-value");
-        assertThat(job.step().env).singleElement().extracting(EnvVar::getValue).isEqualTo("s3cr3t-value");
+        // the value is in no Job: an env var reads it from the Run's outputs Secret, and Kubernetes expands
+        // $(NAME) in args and env values when it starts the container
+        assertThat(job.secretEnv()).containsExactly(Map.entry("STEPWISE_SECRET_LOGIN__TOKEN", "login.outputs.token"));
+        assertThat(job.step().args).containsExactly("--token=$(STEPWISE_SECRET_LOGIN__TOKEN)");
+        assertThat(job.step().env).singleElement().extracting(EnvVar::getValue).isEqualTo("$(STEPWISE_SECRET_LOGIN__TOKEN)");
+        assertThat(JSON.writeValueAsString(job)).doesNotContain("s3cr3t");
+        // the outputs are stored, so the login step's Job (its pod's termination message holds them) goes now
+        assertThat(p.delete()).containsExactly("etl-x7k2p-login-1");
+
+        // once the Job is gone nothing more is deleted, and the values still come from where they were stored
+        sim.jobs.clear();
+        sim.at(Duration.ofSeconds(10)).succeeded("use", 1, "", "");
+        assertThat(sim.plan().delete()).isEmpty();
+    }
+
+    @Test
+    void anOutputASensitiveStepNeverWroteResolvesEmptyAndReadsNoSecretKey() {
+        Step login = withOutputs(step("login"), "token", "user");
+        login.sensitive = true;
+        Step use = withArgs(step("use", "login"), "{{steps.login.outputs.user}}:{{steps.login.outputs.token}}",
+                "{{steps.login.outputs.token}}");
+        RunSim sim = new RunSim(spec(login, use));
+        sim.plan();
+        sim.at(Duration.ofSeconds(5)).succeeded("login", 1, "token=t0k", "");
+        sim.plan();
+        JobToCreate job = sim.plan().create().get(0);
+        assertThat(job.secretEnv()).containsOnlyKeys("STEPWISE_SECRET_LOGIN__TOKEN");
+        assertThat(job.step().args).containsExactly(":$(STEPWISE_SECRET_LOGIN__TOKEN)", "$(STEPWISE_SECRET_LOGIN__TOKEN)");
     }
 
     @Test

@@ -34,6 +34,8 @@ public class RunSim {
     public RunStatus status;
     final Map<String, ObservedJob> jobs = new LinkedHashMap<>();
     Map<String, InstanceTypeSpec> instanceTypes = new LinkedHashMap<>();
+    /** The labels of the Run's namespace. */
+    Map<String, String> namespaceLabels = new LinkedHashMap<>();
     Instant now = T0;
     int logTailBytes = 2048;
     long generation = 1L;
@@ -67,7 +69,7 @@ public class RunSim {
         return new RunFacts(run, java.util.Optional::empty,
                 name -> name.equals(revision.getMetadata().getName()) ? java.util.Optional.of(revision) : java.util.Optional.empty(),
                 new Observed(jobs, jobsWithLivePods, () -> stored), results, instanceTypes, settings(), now, runs,
-                java.util.List.copyOf(notified));
+                java.util.List.copyOf(notified), namespaceLabels);
     }
 
     RevisionPinning.Pinned pin() {

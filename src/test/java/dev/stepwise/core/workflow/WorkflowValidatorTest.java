@@ -309,4 +309,22 @@ class WorkflowValidatorTest {
                 "schedules[0] param 'mode': value \"FULL\" is not one of enum [\"full\", \"delta\"]",
                 "schedules[0] param 'mode': value \"FULL\" does not match pattern ^[a-z]+$");
     }
+
+    @Test
+    void aRepositoryTokenIsRefusedForAnythingButHttps() {
+        WorkflowSpec w = validSpec();
+        dev.stepwise.api.v1alpha1.Repository repo = new dev.stepwise.api.v1alpha1.Repository();
+        repo.url = "http://git.example.com/etl.git";
+        repo.tokenSecretRef = new io.fabric8.kubernetes.api.model.SecretKeySelector("token", "git", false);
+        w.steps.get(0).repository = repo;
+        assertThat(validate(w)).singleElement().asString()
+                .contains("step 'extract'", "http://git.example.com/etl.git", "not an https:// URL", "in the clear");
+
+        repo.url = "https://git.example.com/etl.git";
+        assertThat(validate(w)).isEmpty();
+        // without a token any URL will do: there is nothing to leak
+        repo.url = "git://git.example.com/etl.git";
+        repo.tokenSecretRef = null;
+        assertThat(validate(w)).isEmpty();
+    }
 }

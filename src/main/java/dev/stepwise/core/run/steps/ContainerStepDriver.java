@@ -1,6 +1,7 @@
 package dev.stepwise.core.run.steps;
 
 import dev.stepwise.core.Names;
+import dev.stepwise.core.RepositoryUrls;
 import dev.stepwise.core.expr.StepTemplating;
 import dev.stepwise.core.status.StatusBudget;
 import dev.stepwise.core.time.GoDuration;
@@ -82,19 +83,28 @@ public final class ContainerStepDriver implements StepDriver {
     /** Asks for the attempt's Job, and reads what became of the create when the plan is made again. */
     private void requestJob(StepContext ctx, StepStatus st, Attempt a) {
         EffectiveStep settings = ctx.effective(st.name);
-        InstanceTypeChoice it = InstanceTypeChoice.of(settings.instanceType(), ctx.instanceTypes());
+        InstanceTypeChoice it = InstanceTypeChoice.of(settings.instanceType(), ctx.instanceTypes(), ctx.namespace(),
+                ctx.namespaceLabels());
         if (it.problem() != null) {
-            failWithoutJob(ctx, st, a, "InstanceTypeNotFound", it.problem());
+            refuse(ctx, st, a, it.reason(), it.problem());
             return;
         }
-        StepTemplating.Resolved resolved = StepTemplating.resolve(ctx.step(st.name), ctx.templates());
+        // a revision published before tokens were limited to https may still hold one: refused here too
+        String insecure = RepositoryUrls.problem(ctx.step(st.name).repository);
+        if (insecure != null) {
+            refuse(ctx, st, a, "InsecureRepository", insecure);
+            return;
+        }
+        // sensitive outputs of other steps reach the Job only as references to the Run's outputs Secret
+        SensitiveRefs secrets = SensitiveRefs.of(ctx.step(st.name), ctx);
+        StepTemplating.Resolved resolved = StepTemplating.resolve(ctx.step(st.name), secrets.templates());
         if (resolved.problem() != null) {
-            failWithoutJob(ctx, st, a, "TemplateTooLarge", resolved.problem());
+            refuse(ctx, st, a, "TemplateTooLarge", resolved.problem());
             return;
         }
         String name = Names.job(ctx.runName(), st.name, a.number);
         ctx.create(new JobToCreate(name, st.name, a.number, resolved.step(), settings, it.spec(), ctx.params(),
-                ctx.stepEnv(st.name)));
+                ctx.stepEnv(st.name), secrets.env()));
         CreateResult r = ctx.createResult(name);
         if (r == null || r.kind() == CreateResult.Kind.CREATED) {
             a.job = r == null ? name : r.job();
@@ -122,10 +132,10 @@ public final class ContainerStepDriver implements StepDriver {
         }
     }
 
-    /** No Job can be built for the attempt, and a retry would build none either: the step fails. */
-    private static void failWithoutJob(StepContext ctx, StepStatus st, Attempt a, String reason, String problem) {
-        endAttempt(a, reason, problem, ctx);
-        ctx.finishStep(st, StepPhase.Failed, problem);
+    /** The attempt can have no Job at all (no retry would change that): it and the step fail, saying why. */
+    private static void refuse(StepContext ctx, StepStatus st, Attempt a, String reason, String why) {
+        endAttempt(a, reason, why, ctx);
+        ctx.finishStep(st, StepPhase.Failed, why);
     }
 
     /** An open attempt whose Job the API server refused: create it again after a backoff, until its pending timeout. */

@@ -12,9 +12,18 @@ import java.util.Map;
  * @param instanceType the InstanceType's spec, or null when the step has none
  * @param params       resolved params, exported as PARAM_* env vars
  * @param stepEnv      the Run's extra env vars for this step (spec.stepParams), set last
+ * @param secretEnv    env vars read from the Run's outputs Secret (env name to Secret key): the sensitive
+ *                     outputs of other steps this one's templates use, which appear in command, args and
+ *                     env values only as {@code $(NAME)}, never as text
  */
 public record JobToCreate(String name, String stepName, int attempt, Step step, EffectiveStep settings,
-                          InstanceTypeSpec instanceType, Map<String, String> params, Map<String, String> stepEnv) {
+                          InstanceTypeSpec instanceType, Map<String, String> params, Map<String, String> stepEnv,
+                          Map<String, String> secretEnv) {
+
+    public JobToCreate(String name, String stepName, int attempt, Step step, EffectiveStep settings,
+                       InstanceTypeSpec instanceType, Map<String, String> params, Map<String, String> stepEnv) {
+        this(name, stepName, attempt, step, settings, instanceType, params, stepEnv, Map.of());
+    }
 
     public JobToCreate(String name, String stepName, int attempt, Step step, EffectiveStep settings,
                        InstanceTypeSpec instanceType, Map<String, String> params) {
@@ -23,6 +32,6 @@ public record JobToCreate(String name, String stepName, int attempt, Step step, 
 
     /** The same request under another Job name. */
     public JobToCreate named(String other) {
-        return new JobToCreate(other, stepName, attempt, step, settings, instanceType, params, stepEnv);
+        return new JobToCreate(other, stepName, attempt, step, settings, instanceType, params, stepEnv, secretEnv);
     }
 }

@@ -37,6 +37,15 @@ public final class Outputs {
         return new Parsed(values, undeclared);
     }
 
+    /**
+     * The key of one sensitive output in the Run's outputs Secret ({@code <step>.outputs.<name>}, its
+     * raw value), which a downstream step's env reads through a secretKeyRef. Step names have no dot,
+     * so this never ends a step's {@code <step>.json} key.
+     */
+    public static String secretKey(String step, String output) {
+        return step + ".outputs." + output;
+    }
+
     public static Map<String, String> redact(Map<String, String> values) {
         Map<String, String> out = new LinkedHashMap<>();
         values.keySet().forEach(k -> out.put(k, REDACTED));

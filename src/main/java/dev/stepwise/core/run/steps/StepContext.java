@@ -30,6 +30,12 @@ public interface StepContext {
 
     String runName();
 
+    /** The Run's namespace. */
+    String namespace();
+
+    /** The labels of the Run's namespace (what InstanceTypes' namespaceSelectors match). */
+    Map<String, String> namespaceLabels();
+
     /** The Run's resolved params (exported as PARAM_* to every step). */
     Map<String, String> params();
 
