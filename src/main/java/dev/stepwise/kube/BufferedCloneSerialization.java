@@ -8,11 +8,13 @@ import java.io.IOException;
 
 /**
  * Fabric8's serialization with a cheaper deep copy. JOSDK copies every Run before each reconcile
- * through {@link #clone}, which Fabric8 does by writing JSON text and parsing it back: a third of the
- * reconcile threads' CPU in a profile of 100 Runs x 10 steps. Here the copy goes through Jackson's
+ * through {@link #clone}, which Fabric8 does by writing JSON text and parsing it back (costly for big
+ * Runs; bench/README.md has the profile). Here the copy goes through Jackson's
  * token buffer instead: the same serializers and deserializers, without the text in between.
  */
 public class BufferedCloneSerialization extends KubernetesSerialization {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BufferedCloneSerialization.class);
+    private static final java.util.Set<Class<?>> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
 
     public BufferedCloneSerialization(ObjectMapper mapper) {
@@ -28,6 +30,11 @@ public class BufferedCloneSerialization extends KubernetesSerialization {
         try {
             return bufferedCopy(resource);
         } catch (IOException | RuntimeException e) {
+            // a fast path that fails must not fail silently: a type Jackson cannot buffer is a bug to fix
+            if (WARNED.add(resource.getClass())) {
+                LOG.warnf(e, "copying a %s through Jackson's token buffer failed; copying it as JSON text instead (told once per type)",
+                        resource.getClass().getSimpleName());
+            }
             return super.clone(resource); // the way Fabric8 does it, which also says what went wrong
         }
     }

@@ -65,7 +65,8 @@ public final class PodLogs {
                     failures++;
                 }
                 if (failures >= 2 || sent >= 3) {
-                    LOG.debugf("no log for pod %s/%s: %s", namespace, pod, e.getMessage());
+                    // the attempt goes on without its tail: say so where an operator's admin looks
+                    LOG.warnf("no log tail for pod %s/%s after %d tries: %s", namespace, pod, sent, e.getMessage());
                     return null;
                 }
             } catch (InterruptedException e) {

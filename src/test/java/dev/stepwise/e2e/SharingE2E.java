@@ -17,8 +17,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * One tenant's hostile manifests against the shared operator (SPEC "Sharing a cluster"), applied
  * all at once beside a valid Run: each is answered within seconds (refused at apply, Ready=False,
- * or its Run Failed before any Job, naming the problem), the valid Run succeeds, its pod mounts no
- * ServiceAccount token, and the operator keeps running.
+ * or its Run Failed before any Job, naming the problem; an InstanceType kept for another team's
+ * namespaces fails the step), the valid Run succeeds, its pod mounts no ServiceAccount token, and
+ * the operator keeps running.
  */
 class SharingE2E extends OperatorE2E {
     private static final Duration ANSWERED = Duration.ofSeconds(30);
@@ -27,6 +28,33 @@ class SharingE2E extends OperatorE2E {
     void hostileManifestsAreAnsweredWhileAValidRunSucceedsAndTheOperatorKeepsRunning() {
         ns = E2eCluster.createNamespace(client, "e2e-sharing");
         E2eCluster.applyYaml(client, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: InstanceType
+                metadata: {name: e2e-other-team-only}
+                spec:
+                  namespaceSelector: {matchLabels: {team: other}}
+                """, null);
+        try {
+            hostileManifests();
+        } finally {
+            client.resources(dev.stepwise.api.v1alpha1.InstanceType.class).withName("e2e-other-team-only").delete();
+        }
+    }
+
+    private void hostileManifests() {
+        E2eCluster.applyYaml(client, """
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Workflow
+                metadata: {name: borrowed}
+                spec:
+                  steps:
+                    - {name: a, image: busybox:1.36, instanceType: e2e-other-team-only}
+                ---
+                apiVersion: stepwise.dev/v1alpha1
+                kind: Run
+                metadata: {name: borrowed-1}
+                spec: {workflowRef: {name: borrowed}}
+                ---
                 apiVersion: stepwise.dev/v1alpha1
                 kind: Workflow
                 metadata: {name: regex-bomb}
@@ -105,6 +133,9 @@ class SharingE2E extends OperatorE2E {
         assertThat(preload.getStatus().message).contains("LD_PRELOAD");
         assertThat(jobsOf("strict-injection")).as("no Job for a Run that breaks its params").isEmpty();
         assertThat(jobsOf("strict-preload")).as("no Job for an undeclared stepParam").isEmpty();
+        Run borrowed = awaitFailed("borrowed-1");
+        assertThat(borrowed.getStatus().message).contains("e2e-other-team-only").contains(ns);
+        assertThat(jobsOf("borrowed-1")).as("no Job with another team's InstanceType").isEmpty();
 
         Run fine = new RunWatch(client, ns, "fine-1").awaitFinished(operator);
         assertThat(fine.getStatus().phase).as(fine.getStatus().message).isEqualTo(RunPhase.Succeeded);
