@@ -119,7 +119,7 @@ class SharingE2E extends OperatorE2E {
         }
 
         await("the regex bomb is refused, naming matches()").atMost(ANSWERED).untilAsserted(() ->
-                assertThat(ready("regex-bomb")).satisfies(c -> {
+                assertThat(ready("regex-bomb")).isNotNull().satisfies(c -> {
                     assertThat(c.getStatus()).isEqualTo("False");
                     assertThat(c.getMessage()).contains("matches");
                 }));
