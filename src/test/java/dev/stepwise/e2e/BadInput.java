@@ -11,7 +11,7 @@ import java.util.function.BiFunction;
  * self-dependencies, huge workflows, very long names and commands, unicode, bad CEL and templates,
  * outputs with '=' and newlines, unknown fields, Runs of missing Workflows and revisions, bad Run
  * options, conflicting edits applied at once, and the hostile input of issue 26 (template and CEL bombs, a
- * 1 MiB param, a param breaking its pattern, an undeclared stepParams env, a loopback notification URL, a
+ * 1 MiB param, a param breaking its pattern, an undeclared stepParams env, a link-local notification URL, a
  * nonexistent InstanceType), each with the outcome the SPEC promises ({@link Expect}). Each is YAML of one object (plus, for conflicting
  * edits, JSON merge patches the harness sends all at once after creating it); the harness applies it
  * and reads what became of it.
@@ -56,7 +56,10 @@ final class BadInput {
     static final String BASE_WORKFLOW = "chaos-base";
     /** A valid workflow whose param has a pattern and whose step declares the env names a Run may set. */
     static final String GUARDED_WORKFLOW = "chaos-guarded";
-    /** A valid workflow that notifies a loopback URL (the API server's own port) on every end. */
+    /**
+     * A valid workflow that notifies the link-local metadata address on every end (not loopback: the
+     * E2E operator allow-lists 127.0.0.1 for NotificationsE2E's receiver).
+     */
     static final String NOTIFY_WORKFLOW = "chaos-notify";
 
     private final Random random;
@@ -98,7 +101,7 @@ final class BadInput {
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: chaos-loopback-hook}
-                stringData: {url: "http://127.0.0.1:6443/"}
+                stringData: {url: "http://169.254.169.254/latest/meta-data/"}
                 ---
                 """ + workflow(NOTIFY_WORKFLOW, """
                   notifications: [{events: [Succeeded, Failed, Cancelled], webhook: {urlSecretRef: {name: chaos-loopback-hook, key: url}}}]
@@ -383,10 +386,10 @@ final class BadInput {
                 + "  stepParams: {a: {LD_PRELOAD: /tmp/evil.so}}\n"), new Expect(Set.of(FAILED), "LD_PRELOAD", true, false));
     }
 
-    /** A Run of a workflow notifying http://127.0.0.1:6443/: the notification is refused and says so, nothing is sent. */
+    /** A Run of a workflow notifying http://169.254.169.254/latest/meta-data/: the notification is refused and says so, nothing is sent. */
     Manifest loopbackNotification(String unused) {
         String n = next("ln");
-        return new Manifest("hostile: loopback notification URL", "Run", n, run(n, "  workflowRef: {name: " + NOTIFY_WORKFLOW + "}\n"),
+        return new Manifest("hostile: link-local (metadata) notification URL", "Run", n, run(n, "  workflowRef: {name: " + NOTIFY_WORKFLOW + "}\n"),
                 new Expect(Set.of(SUCCEEDED), null, false, true));
     }
 

@@ -40,7 +40,7 @@ class BadInputTest {
         assertThat(ms.stream().map(BadInput.Manifest::category).filter(c -> c.startsWith("hostile: ")).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("hostile: template bomb", "hostile: CEL regex bomb", "hostile: CEL comprehension bomb",
                         "hostile: 1 MiB param value", "hostile: param breaking its pattern", "hostile: undeclared stepParams env",
-                        "hostile: loopback notification URL", "hostile: nonexistent InstanceType");
+                        "hostile: link-local (metadata) notification URL", "hostile: nonexistent InstanceType");
         assertThat(ms).filteredOn(m -> m.category().startsWith("hostile: ")).allSatisfy(m -> assertThat(m.expect()).isNotNull());
         for (String fixture : BadInput.guardedFixtures().split("\n---\n")) {
             assertThat(parse(fixture).getMetadata().getName()).isNotBlank();
@@ -67,8 +67,8 @@ class BadInputTest {
         assertThat(spec(first(ms, "hostile: param breaking its pattern")).get("params")).isEqualTo(Map.of("slug", "a;rm -rf /"));
         assertThat(spec(first(ms, "hostile: undeclared stepParams env")).get("stepParams"))
                 .isEqualTo(Map.of("a", Map.of("LD_PRELOAD", "/tmp/evil.so")));
-        assertThat(spec(first(ms, "hostile: loopback notification URL")).get("workflowRef")).isEqualTo(Map.of("name", BadInput.NOTIFY_WORKFLOW));
-        assertThat(BadInput.guardedFixtures()).contains("url: \"http://127.0.0.1:6443/\"").contains("pattern: '^[a-z]+$'");
+        assertThat(spec(first(ms, "hostile: link-local (metadata) notification URL")).get("workflowRef")).isEqualTo(Map.of("name", BadInput.NOTIFY_WORKFLOW));
+        assertThat(BadInput.guardedFixtures()).contains("url: \"http://169.254.169.254/latest/meta-data/\"").contains("pattern: '^[a-z]+$'");
         Map<String, Object> noType = spec(first(ms, "hostile: nonexistent InstanceType"));
         assertThat((Map<String, Object>) noType.get("defaults")).doesNotContainKey("instanceType");
         assertThat(((List<Map<String, Object>>) noType.get("steps")).get(0)).containsEntry("instanceType", "no-such-instance-type");

@@ -142,8 +142,9 @@ class HelmE2E {
         assertThat(client.rbac().roles().inNamespace(watched).withName(InClusterOperator.NAME).get()).isNotNull();
         assertThat(client.rbac().roles().inNamespace(other).withName(InClusterOperator.NAME).get()).isNull();
         assertThat(client.rbac().clusterRoles().withName(InClusterOperator.NAME).get()).as("no ClusterRole over every namespace").isNull();
+        // only the cluster-scoped kinds stay cluster-wide: InstanceTypes, and Namespaces (read for their labels)
         assertThat(client.rbac().clusterRoles().withName(InClusterOperator.NAME + "-instancetypes").get().getRules())
-                .singleElement().satisfies(r -> assertThat(r.getResources()).containsExactly("instancetypes"));
+                .flatExtracting(r -> r.getResources()).containsExactlyInAnyOrder("instancetypes", "namespaces");
 
         client.resources(Run.class).inNamespace(watched).withName("hello-world-1").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(Run.class).inNamespace(watched).withName("hello-world-1").get() == null);
