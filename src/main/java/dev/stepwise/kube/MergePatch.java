@@ -22,6 +22,19 @@ public final class MergePatch {
     private MergePatch() {
     }
 
+    /**
+     * Sets one metadata field of {@code current} (ownerReferences, finalizers) on the condition that
+     * the object is still at the resourceVersion it was read at: a change since is a 409.
+     */
+    public static <T extends HasMetadata> T metadataIfUnchanged(KubernetesClient client, Class<T> type, HasMetadata current,
+                                                               String field, Object value) {
+        java.util.Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        metadata.put(field, value);
+        return send(client, type, current.getMetadata().getNamespace(), current.getMetadata().getName(),
+                java.util.Map.of("metadata", metadata));
+    }
+
     public static <T extends HasMetadata> T send(KubernetesClient client, Class<T> type, String namespace, String name, Object patch) {
         String group = HasMetadata.getGroup(type);
         String url = group == null || group.isEmpty()

@@ -8,9 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,7 +56,7 @@ public final class RevisionOwners {
                 return;
             }
             try {
-                patch(client, current, wanted.get());
+                MergePatch.metadataIfUnchanged(client, WorkflowRevision.class, current, "ownerReferences", wanted.get());
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
@@ -71,13 +69,5 @@ public final class RevisionOwners {
             current = client.resources(WorkflowRevision.class).inNamespace(revision.getMetadata().getNamespace())
                     .withName(revision.getMetadata().getName()).get();
         }
-    }
-
-    private static void patch(KubernetesClient client, WorkflowRevision revision, List<OwnerReference> owners) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resourceVersion", revision.getMetadata().getResourceVersion());
-        metadata.put("ownerReferences", owners);
-        MergePatch.send(client, WorkflowRevision.class, revision.getMetadata().getNamespace(), revision.getMetadata().getName(),
-                Map.of("metadata", metadata));
     }
 }

@@ -14,9 +14,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Tidies WorkflowRevisions, which the garbage collector keeps while their Workflow or an unfinished
@@ -74,13 +72,9 @@ public class RevisionReconciler implements Reconciler<WorkflowRevision> {
     private static void removeLegacyFinalizer(KubernetesClient client, WorkflowRevision revision) {
         List<String> rest = revision.getMetadata().getFinalizers().stream()
                 .filter(f -> !RevisionHolds.LEGACY_FINALIZER.equals(f)).toList();
-        // the resourceVersion makes it a precondition: a finalizer list changed since the cache saw it is a 409
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resourceVersion", revision.getMetadata().getResourceVersion());
-        metadata.put("finalizers", rest);
         try {
-            MergePatch.send(client, WorkflowRevision.class, revision.getMetadata().getNamespace(), revision.getMetadata().getName(),
-                    Map.of("metadata", metadata));
+            // a finalizer list changed since the cache saw it is a 409
+            MergePatch.metadataIfUnchanged(client, WorkflowRevision.class, revision, "finalizers", rest);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404 && e.getCode() != 409) {
                 throw e;

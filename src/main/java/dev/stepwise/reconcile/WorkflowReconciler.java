@@ -128,8 +128,7 @@ public class WorkflowReconciler implements Reconciler<WorkflowResource> {
             control = UpdateControl.patchStatus(wf);
             RunSummaryPace.written(wf, clock.instant());
         }
-        java.time.Duration again = plan.requeueAfter() == null ? countsLater
-                : countsLater == null || plan.requeueAfter().compareTo(countsLater) <= 0 ? plan.requeueAfter() : countsLater;
+        java.time.Duration again = WorkflowLifecycle.sooner(plan.requeueAfter(), countsLater);
         return again == null ? control : control.rescheduleAfter(again);
     }
 }

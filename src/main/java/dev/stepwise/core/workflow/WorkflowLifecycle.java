@@ -187,7 +187,7 @@ public final class WorkflowLifecycle {
     }
 
     /** The sooner of two waits; null means none. */
-    static Duration sooner(Duration a, Duration b) {
+    public static Duration sooner(Duration a, Duration b) {
         return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
